@@ -226,6 +226,7 @@ def test_one_cycle_stepped_past_its_end():
         scheduler.step()
     with pytest.raises(ValueError, match="past its end.*step 11.*total_steps=10"):
         scheduler.step()
+    assert scheduler.last_epoch == 10            # the refused step changed nothing
 
 
 def test_scheduler_load_state_dict_that_does_not_fit():

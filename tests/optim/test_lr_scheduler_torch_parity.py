@@ -121,7 +121,7 @@ def test_scheduler_matches_torch_every_step(name, tmp_path):
             ours.load_state_dict(checkpoint["scheduler"])
     assert ours.get_last_lr() == theirs.get_last_lr()
     assert getattr(ours, "last_epoch", None) == getattr(theirs, "last_epoch", None)
-    record("schedulers (lr, momentum)", np.float64, 0.0)
+    record("schedulers: lr and momentum, exact ==", np.float64, 0.0)
 
 
 PLATEAU_CASES = {
