@@ -129,6 +129,7 @@ class LRScheduler:
         self._last_lr = _current_lrs(self.optimizer)
 
     def get_lr(self):
+        """The lrs at step `last_epoch`; called by `step()` (read the current lrs with `get_last_lr()`)."""
         raise NotImplementedError
 
     def get_last_lr(self):
