@@ -15,7 +15,7 @@ import minigrad as mg
 from chapters.ch11 import common
 from minigrad.plot import new_axes_grid, plot
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 # 11.2.1 Convex functions: f is convex when every chord lies on or above its graph,

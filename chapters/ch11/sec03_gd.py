@@ -17,7 +17,7 @@ from chapters.ch11 import common
 from chapters.ch11.common import show_trace_2d, train_2d  # the book defines them here; 11.4-11.8 reuse them
 from minigrad.plot import plot
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 def as_tensor(x):
