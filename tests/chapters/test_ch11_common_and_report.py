@@ -70,6 +70,15 @@ def test_gradient_is_autograd_in_float64():
     assert common.gradient(lambda x: (x - 1) ** 2)(1 + 1e-9) == pytest.approx(2e-9, rel=1e-6)
 
 
+def test_second_derivative_is_autograd_of_autograd():
+    c = 0.15 * math.pi
+    f_hess = common.second_derivative(lambda x: x * mg.cos(c * x))
+    for x in (-7.5, 0.0, 2.25, 10.0):
+        exact = -2 * c * math.sin(c * x) - x * c ** 2 * math.cos(c * x)
+        assert f_hess(x) == pytest.approx(exact, rel=1e-12, abs=1e-15)
+    assert common.second_derivative(lambda x: mg.cosh(0.5 * x))(10.0) == pytest.approx(0.25 * math.cosh(5.0), rel=1e-12)
+
+
 def test_train_2d_prints_the_books_format_and_returns_every_point(capsys):
     def halve(x1, x2, s1, s2):
         return x1 / 2, x2 / 2, s1, s2
