@@ -115,12 +115,12 @@ def load_fashion_mnist(batch_size, root=None, resize=None, generator=None):
     the test loader keeps the file order. Batches are (X float32 (B, 1, 28, 28), y int64 (B,)) Tensors;
     with ``resize=r`` X is resized per batch to (B, 1, r, r) by ``resize_images``.
     """
-    train_x, train_y, test_x, test_y = fashion_mnist_arrays(root)
     transform = None
     if resize is not None:
         _check_size(resize)
 
         def transform(images, labels):
             return resize_images(images, resize), labels
+    train_x, train_y, test_x, test_y = fashion_mnist_arrays(root)
     return (DataLoader((train_x, train_y), batch_size, shuffle=True, generator=generator, transform=transform),
             DataLoader((test_x, test_y), batch_size, shuffle=False, transform=transform))
