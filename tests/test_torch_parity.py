@@ -1,0 +1,76 @@
+"""Forward values and gradients against PyTorch on the same inputs (skipped where torch is not installed)."""
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+torch = pytest.importorskip("torch", reason="PyTorch is the reference for these tests; install torch==2.13.0")
+
+rng = np.random.default_rng(3)
+
+
+def r(*shape):
+    return rng.uniform(-2, 2, shape)
+
+
+def pos(*shape):
+    return rng.uniform(0.5, 2, shape)
+
+
+# name: (minigrad function, torch function, inputs). Ties (relu at 0, max, maximum) are exercised on purpose.
+CASES = {
+    "add/sub/mul/div broadcast": (lambda a, b: (a + b) * (a - b) / b, lambda a, b: (a + b) * (a - b) / b,
+                                  [r(3, 4), pos(4)]),
+    "pow scalar and tensor": (lambda a, b: a ** 3 + a ** b, lambda a, b: a ** 3 + a ** b, [pos(3, 2), r(2)]),
+    "rpow/rdiv": (lambda a: 2.0 ** a + 1.0 / a, lambda a: 2.0 ** a + 1.0 / a, [pos(4)]),
+    "matmul batched": (lambda a, b: a @ b, lambda a, b: a @ b, [r(2, 3, 4), r(4, 5)]),
+    "matmul vector cases": (lambda a, b, c: (a @ b) @ c, lambda a, b, c: (a @ b) @ c, [r(4), r(2, 4, 3), r(3)]),
+    "unary": (lambda a: mg.exp(a) + mg.sin(a) * mg.cos(a) + mg.cosh(a) + mg.sinh(a) + mg.tanh(a) + mg.sigmoid(a)
+              + mg.abs(a) + mg.relu(a) + mg.sqrt(mg.abs(a) + 1) + mg.log(mg.abs(a) + 1),
+              lambda a: torch.exp(a) + torch.sin(a) * torch.cos(a) + torch.cosh(a) + torch.sinh(a) + torch.tanh(a)
+              + torch.sigmoid(a) + torch.abs(a) + torch.relu(a) + torch.sqrt(torch.abs(a) + 1)
+              + torch.log(torch.abs(a) + 1), [r(5, 3)]),
+    "relu at zero": (lambda a: mg.relu(a), lambda a: torch.relu(a), [np.array([-1.0, 0.0, 2.0])]),
+    "maximum with ties": (lambda a, b: mg.maximum(a, b), lambda a, b: torch.maximum(a, b),
+                          [np.array([1.0, 2.0, 3.0]), np.array([1.0, 5.0, 0.0])]),
+    "where": (lambda a, b: mg.where(a.data > 0, a, b), lambda a, b: torch.where(a > 0, a, b), [r(3, 4), r(4)]),
+    "reductions": (lambda a: a.sum(axis=1) * a.mean(axis=0, keepdims=True).sum() + a.max(axis=1),
+                   lambda a: a.sum(dim=1) * a.mean(dim=0, keepdim=True).sum() + a.amax(dim=1), [r(3, 4)]),
+    "max with ties": (lambda a: a.max(), lambda a: a.amax(), [np.array([[1.0, 3.0], [3.0, 0.0]])]),
+    "shapes": (lambda a: a.reshape(4, 6).T.transpose(1, 0).reshape(2, 3, 4).permute(2, 0, 1) * 1.5,
+               lambda a: a.reshape(4, 6).T.permute(1, 0).reshape(2, 3, 4).permute(2, 0, 1) * 1.5, [r(2, 12)]),
+    "indexing": (lambda a: a[1:, ::2].sum() + a[np.array([0, 2, 0]), np.array([1, 1, 3])],
+                 lambda a: a[1:, ::2].sum() + a[torch.tensor([0, 2, 0]), torch.tensor([1, 1, 3])], [r(3, 4)]),
+    "cat/stack": (lambda a, b: mg.stack([mg.cat([a, b], axis=1), mg.cat([b, a], axis=1)], axis=0),
+                  lambda a, b: torch.stack([torch.cat([a, b], dim=1), torch.cat([b, a], dim=1)], dim=0),
+                  [r(2, 3), r(2, 3)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_values_and_gradients_match_pytorch(name, dtype):
+    fn, torch_fn, inputs = CASES[name]
+    ours = [mg.tensor(x, dtype=dtype, requires_grad=True) for x in inputs]
+    theirs = [torch.tensor(x, dtype=getattr(torch, np.dtype(dtype).name), requires_grad=True) for x in inputs]
+    out, ref = fn(*ours), torch_fn(*theirs)
+    weights = rng.uniform(0.5, 1.5, ref.shape)
+    (out * weights).sum().backward()
+    (ref * torch.tensor(weights, dtype=ref.dtype)).sum().backward()
+    tol = dict(rtol=1e-12, atol=1e-12) if dtype == np.float64 else dict(rtol=2e-5, atol=2e-5)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), **tol)
+    for x, t in zip(ours, theirs):
+        assert x.grad.dtype == dtype
+        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), **tol)
+
+
+def test_hessian_vector_product_matches_pytorch():
+    x0, v = r(4), r(4)
+    x = mg.tensor(x0, dtype=np.float64, requires_grad=True)
+    g, = mg.grad((x * mg.cos(np.pi * x) + mg.cosh(2 * x)).sum() * x.sum(), x, create_graph=True)
+    hv, = mg.grad((g * v).sum(), x)
+    t = torch.tensor(x0, requires_grad=True)
+    tg, = torch.autograd.grad((t * torch.cos(np.pi * t) + torch.cosh(2 * t)).sum() * t.sum(), t, create_graph=True)
+    thv, = torch.autograd.grad((tg * torch.tensor(v)).sum(), t)
+    np.testing.assert_allclose(hv.data, thv.numpy(), rtol=1e-12)
