@@ -21,14 +21,15 @@ def test_plot_schedules_writes_a_png_with_every_curve(tmp_path):
         "cosine": lr_scheduler.CosineAnnealingLR(sgd(), T_max=50),
         "step": lr_scheduler.StepLR(sgd((0.1, 0.05)), step_size=10, gamma=0.5),
         "inverse time": lambda t: 0.1 / (1 + 0.1 * t),
-    }, steps=50, path=path)
+    }, steps=50, path=path, title="Three schedules")
     assert sorted(curves) == ["cosine", "inverse time", "step[0]", "step[1]"]
     assert all(len(lrs) == 50 for lrs in curves.values())
     assert curves["cosine"][0] == 0.1 and curves["cosine"][25] == pytest.approx(0.05, rel=1e-12)
     assert curves["step[1]"][10] == pytest.approx(0.025, rel=1e-12)
     assert curves["inverse time"][10] == pytest.approx(0.05, rel=1e-12)
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert os.listdir(tmp_path) == ["schedules.png"]
+    png = path.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"Three schedules" in png      # the title is in the PNG's text
+    assert os.listdir(tmp_path) == ["schedules.png"]          # written atomically: no temporary file left
 
 
 def test_plot_schedules_legend_and_lines(tmp_path, monkeypatch):
