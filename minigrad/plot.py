@@ -5,13 +5,13 @@ canvas: pyplot is never imported, so no window ever opens and no global backend 
 what headless machines (CI, ``make chapter-11``) need.
 """
 import os
-import tempfile
 from itertools import cycle
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .fileio import atomic_write
 from .optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 DEFAULT_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize() default, in inches
@@ -127,18 +127,9 @@ def save_figure(figure, path, title=None, dpi=100):
         figure.suptitle(title)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format="png", dpi=dpi, bbox_inches="tight",
-                           metadata={"Title": title} if title else None)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    with atomic_write(path) as stream:
+        figure.savefig(stream, format="png", dpi=dpi, bbox_inches="tight",
+                       metadata={"Title": title} if title else None)
     return path
 
 
