@@ -55,9 +55,6 @@ class Timer:
     def sum(self):
         return sum(self.times)
 
-    def avg(self):
-        return self.sum() / len(self.times)
-
     def cumsum(self):
         return np.cumsum(self.times).tolist()
 
@@ -95,9 +92,15 @@ def describe(trainer, hyperparams):
     return file_part, title_part
 
 
-def _save_loss_curve(epochs, losses, num_epochs, name, title):
+def _finish(epochs, losses, timer, num_epochs, examples, name, title):
+    """Print the book's line, save the loss curve and return (cumulative training times, losses)."""
+    if not losses:
+        raise ValueError(f"no loss was evaluated: it is evaluated after every {EVALUATE_EVERY} examples, and the "
+                         f"{examples} examples of {num_epochs} epochs never reached a multiple of {EVALUATE_EVERY}")
+    print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
     axes = plot(epochs, losses, "epoch", "loss", xlim=[0, num_epochs], ylim=list(LOSS_YLIM))
     common.save_figure(axes, name, title)
+    return timer.cumsum(), losses
 
 
 def train_ch11(trainer_fn, states, hyperparams, data_iter, feature_dim, num_epochs=2, *, name=None, title=None):
@@ -131,9 +134,7 @@ def train_ch11(trainer_fn, states, hyperparams, data_iter, feature_dim, num_epoc
                 epochs.append(n / X.shape[0] / len(data_iter))
                 losses.append(evaluate_loss(net, data_iter, loss))
                 timer.start()
-    print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
-    _save_loss_curve(epochs, losses, num_epochs, name, title)
-    return timer.cumsum(), losses
+    return _finish(epochs, losses, timer, num_epochs, n, name, title)
 
 
 def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=4, *, name=None, title=None):
@@ -174,6 +175,4 @@ def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=4, *, name
                 epochs.append(n / X.shape[0] / len(data_iter))
                 losses.append(evaluate_loss(net, data_iter, loss) / 2)
                 timer.start()
-    print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
-    _save_loss_curve(epochs, losses, num_epochs, name, title)
-    return timer.cumsum(), losses
+    return _finish(epochs, losses, timer, num_epochs, n, name, title)

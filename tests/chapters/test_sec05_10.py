@@ -271,3 +271,10 @@ def test_evaluate_loss_is_the_mean_over_all_examples(airfoil):
     expected = np.mean((features.astype(np.float64) @ np.full((5, 1), 0.1) + 0.2 - labels[:, None]) ** 2) / 2
     loss = evaluate_loss(lambda X: X @ w + b, DataLoader((features, labels), 7, shuffle=True), squared_loss)
     assert loss == pytest.approx(expected, rel=1e-5)
+
+
+def test_a_run_without_any_evaluation_says_why(airfoil, section):
+    section()
+    features, labels = airfoil
+    with pytest.raises(ValueError, match="never reached a multiple of 200"):
+        train_ch11(sgd, None, {"lr": 1}, DataLoader((features, labels), 1500), 5, num_epochs=1)
