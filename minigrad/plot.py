@@ -117,9 +117,10 @@ def save_figure(figure, path, title=None, dpi=100):
     flushed to disk and renamed over ``path``: a reader never sees half an image.
     """
     if not hasattr(figure, "savefig"):
-        figure = getattr(figure, "figure", None)
-        if figure is None or not hasattr(figure, "savefig"):
+        owner = getattr(figure, "figure", None)
+        if owner is None or not hasattr(owner, "savefig"):
             raise TypeError(f"save_figure: expected a matplotlib Figure or Axes, got {type(figure).__name__}")
+        figure = owner
     path = os.fspath(path)
     if not path.endswith(".png"):
         raise ValueError(f"save_figure: path must end in .png, got {path!r}")

@@ -1,5 +1,6 @@
-"""What several chapter-11 scripts share: the command line, figure saving, autograd gradients and the
-2-D trace machinery of section 11.3 (``train_2d`` / ``show_trace_2d``), reused by 11.4 and 11.6-11.8.
+"""What several chapter-11 scripts share: the command line, figure saving, first and second derivatives by
+autograd, and the 2-D trace machinery of section 11.3 (``train_2d`` / ``show_trace_2d``), reused by 11.4 and
+11.6-11.8.
 
 Every script starts with ``settings = common.start(__file__)``. It reads
 
@@ -115,6 +116,21 @@ def gradient(f):
 
     f_grad.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     return f_grad
+
+
+def second_derivative(f):
+    """f'' of a scalar function of one scalar, by autograd in float64 (Newton's method's 1-D Hessian).
+
+    The first ``grad`` keeps its own graph (``create_graph=True``), so f'(x) can be differentiated again.
+    """
+    def f_hess(x):
+        x = mg.tensor(float(x), dtype=np.float64, requires_grad=True)
+        (slope,) = mg.grad(f(x), x, create_graph=True)
+        (curvature,) = mg.grad(slope, x)
+        return curvature.item()
+
+    f_hess.__name__ = f"hess_{getattr(f, '__name__', 'f')}"
+    return f_hess
 
 
 def train_2d(trainer, steps=20, f_grad=None):

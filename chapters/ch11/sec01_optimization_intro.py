@@ -14,7 +14,7 @@ import minigrad as mg
 from chapters.ch11 import common
 from minigrad.plot import annotate, new_axes, plot
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 # 11.1.1 Goal of optimization: the empirical risk g (a noisy version of f, as a training set gives)

@@ -15,7 +15,7 @@ import minigrad as mg
 from chapters.ch11 import common
 from minigrad.plot import new_axes_grid, plot
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 # 11.2.1 Convex functions: f is convex when every chord lies on or above its graph,
@@ -48,22 +48,12 @@ def chord_gap(func, a, b, lambdas):
     return (chord - graph).numpy().min()
 
 
-def second_derivative(func, points):
-    """f''(x) at each point, by differentiating minigrad's gradient once more (create_graph=True)."""
-    values = []
-    for point in points:
-        x = mg.tensor(float(point), dtype=np.float64, requires_grad=True)
-        (slope,) = mg.grad(func(x), x, create_graph=True)
-        (curvature,) = mg.grad(slope, x)
-        values.append(curvature.item())
-    return np.array(values)
-
-
 lambdas = np.linspace(0.0, 1.0, 101)
 grid = np.linspace(-2.0, 2.0, 41)
 for name, func in [("0.5 x^2", f), ("cos(pi x)", g), ("exp(0.5 x)", h)]:
     gap = chord_gap(func, -1.5, 1.0, lambdas)
-    lowest_curvature = second_derivative(func, grid).min()
+    f_hess = common.second_derivative(func)  # f'' by autograd: convex on an interval iff f'' >= 0 there
+    lowest_curvature = min(f_hess(point) for point in grid)
     print(f"{name:>10}: chord above graph on [-1.5, 1]: {gap >= -1e-12!s:5}  (min gap {gap:+.4f}); "
           f"f'' >= 0 on [-2, 2]: {lowest_curvature >= 0!s:5}  (min f'' {lowest_curvature:+.4f})")
 

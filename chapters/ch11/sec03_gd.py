@@ -17,7 +17,7 @@ from chapters.ch11 import common
 from chapters.ch11.common import show_trace_2d, train_2d  # the book defines them here; 11.4-11.8 reuse them
 from minigrad.plot import plot
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 def as_tensor(x):
@@ -87,17 +87,8 @@ eta = 0.1
 show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d", "Gradient descent on x1^2 + 2 x2^2")
 
 
-# 11.3.3.1 Newton's method: x <- x - eta f'(x) / f''(x), with f'' the Hessian in one dimension.
-def second_derivative(f):
-    """f''(x) by autograd: differentiate f'(x), itself built with create_graph=True, once more."""
-    def f_hess(x):
-        x = mg.tensor(float(x), dtype=np.float64, requires_grad=True)
-        (slope,) = mg.grad(f(x), x, create_graph=True)
-        (curvature,) = mg.grad(slope, x)
-        return curvature.item()
-    return f_hess
-
-
+# 11.3.3.1 Newton's method: x <- x - eta f'(x) / f''(x), with f'' the Hessian in one dimension, taken by
+# autograd: common.second_derivative differentiates f' (built with create_graph=True) once more.
 def book_scalar(value):
     """A float the way the book's PyTorch run prints a scalar tensor: 4 decimals, or '0.' when whole."""
     return f"{value:.0f}." if float(value).is_integer() else f"{value:.4f}"
@@ -120,7 +111,7 @@ def f(x):  # Objective function
     return mg.cosh(c * x)
 
 
-f_grad, f_hess = common.gradient(f), second_derivative(f)
+f_grad, f_hess = common.gradient(f), common.second_derivative(f)
 show_trace(newton(), f, "newton_cosh", "Newton's method on cosh(cx)")
 
 # A nonconvex function: where f'' < 0, Newton's method climbs instead of descending.
@@ -131,7 +122,7 @@ def f(x):  # Objective function
     return x * mg.cos(c * x)
 
 
-f_grad, f_hess = common.gradient(f), second_derivative(f)
+f_grad, f_hess = common.gradient(f), common.second_derivative(f)
 show_trace(newton(), f, "newton_xcos", "Newton's method on x cos(cx)")
 
 # Reintroducing a learning rate fixes it.

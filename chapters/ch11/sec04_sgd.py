@@ -15,7 +15,7 @@ import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.common import show_trace_2d, train_2d
 
-settings = common.start(__file__)
+settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 mg.manual_seed(0)
 
 

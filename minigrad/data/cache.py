@@ -159,10 +159,17 @@ def _install_atomically(write_into, remote, dest_dir, source):
     except BaseException:
         os.unlink(tmp_name)
         if created_dir:
-            dest_dir.rmdir()
+            _remove_if_empty(dest_dir)
         raise
     _fsync_dir(dest_dir)
     return final
+
+
+def _remove_if_empty(directory):
+    try:
+        directory.rmdir()
+    except OSError:  # not empty: another file landed there meanwhile
+        pass
 
 
 def _current_umask():
@@ -185,15 +192,19 @@ def _fsync_dir(directory):
         os.close(fd)
 
 
-def download(remote, dest_dir, urlopen=urllib.request.urlopen):
+def download(remote, dest_dir, urlopen=None):
     """Download ``remote.url`` into ``dest_dir/remote.name``, checked and atomically; returns the path.
+
+    ``urlopen`` defaults to ``urllib.request.urlopen`` (looked up at call time, so tests can replace it).
 
     Raises OSError (urllib.error.URLError, ...) when the download fails and DataFileError when the received
     bytes are short of the announced length, not valid gzip, or have the wrong hash.
     """
+    urlopen = urlopen or urllib.request.urlopen
+
     def write_into(tmp):
         with urlopen(remote.url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-            announced = response.headers.get("Content-Length") if response.headers else None
+            announced = response.headers.get("Content-Length")
             received = 0
             while chunk := response.read(CHUNK_BYTES):
                 tmp.write(chunk)
@@ -214,7 +225,7 @@ def copy_verified(source_path, remote, dest_dir):
     return _install_atomically(write_into, remote, dest_dir, source_path)
 
 
-def locate_or_download(dataset, root=None, urlopen=urllib.request.urlopen):
+def locate_or_download(dataset, root=None, urlopen=None):
     """Where the data set is; downloads the missing files into the user cache when it is nowhere.
 
     Raises DataNotFoundError listing the places looked at, the download error, and what to do.

@@ -37,7 +37,7 @@ def shared_data_dir():
     pytest.skip(f"no shared/data/airfoil_self_noise.dat beside {REPO_ROOT} or its parent folders")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def fashion_mnist_dir():
     """Debian's Fashion-MNIST folder; the test is skipped when the package dataset-fashion-mnist is absent."""
     if not all((FASHION_MNIST_SYSTEM_DIR / name).is_file() for name in FASHION_MNIST_FILES):
