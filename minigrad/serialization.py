@@ -161,9 +161,12 @@ def load(path):
         return _rebuild(header["structure"], arrays)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, EOFError, OSError,
             UnicodeDecodeError, json.JSONDecodeError) as err:
-        reason = err.args[0] if isinstance(err, CheckpointError) else f"{type(err).__name__}: {err}"
-        raise CheckpointError(f"cannot load checkpoint {path}: {reason} (the file is truncated, corrupt, or not "
-                              "written by minigrad.save)") from err
+        if isinstance(err, CheckpointError):
+            reason = err.args[0]
+        else:
+            reason = (f"{type(err).__name__}: {err} (the file is truncated, corrupt, or not written by "
+                      "minigrad.save)")
+        raise CheckpointError(f"cannot load checkpoint {path}: {reason}") from err
 
 
 def _rebuild(node, arrays):

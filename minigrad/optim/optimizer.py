@@ -108,9 +108,9 @@ class Optimizer:
         for p in group["params"]:
             if p.grad is None:
                 continue
-            if p.grad.data.shape != p.data.shape:
-                raise ValueError(f"a parameter of shape {p.data.shape} has a gradient of shape "
-                                 f"{p.grad.data.shape}")
+            if p.grad.data.shape != p.data.shape or p.grad.data.dtype != p.data.dtype:
+                raise ValueError(f"a parameter of shape {p.data.shape} and dtype {p.data.dtype} has a gradient "
+                                 f"of shape {p.grad.data.shape} and dtype {p.grad.data.dtype}")
             yield p
 
     def _state(self, p):

@@ -1,4 +1,6 @@
 """Stochastic gradient descent with momentum (d2l 11.4 and 11.6)."""
+import numpy as np
+
 from ..autograd import no_grad
 from .optimizer import Optimizer, check_number
 
@@ -43,7 +45,7 @@ class SGD(Optimizer):
                     if mu != 0:
                         state = self._state(p)
                         if "momentum_buffer" not in state:
-                            b = state["momentum_buffer"] = g.copy()
+                            b = state["momentum_buffer"] = np.array(g, copy=True)  # an array, even for a 0-d θ
                         else:
                             b = state["momentum_buffer"]
                             b *= mu
