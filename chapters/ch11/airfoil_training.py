@@ -34,7 +34,7 @@ LOSS_YLIM = (0.22, 0.35)   # the book's Animator limits for every airfoil loss c
 
 def epochs_to_run(num_epochs):
     """``num_epochs``, or half of it (at least 1) in quick mode."""
-    settings = common._settings  # set by common.start(__file__), which every chapter script calls first
+    settings = common.current_settings()
     return max(1, num_epochs // 2) if settings is not None and settings.quick else num_epochs
 
 

@@ -65,6 +65,11 @@ def start(script_file, argv=None):
     return settings
 
 
+def current_settings():
+    """The settings of the running script, or None before ``start()``."""
+    return _settings
+
+
 def _out_dir():
     if _settings is None:
         raise RuntimeError("call common.start(__file__) at the top of the script before saving figures")
