@@ -6,14 +6,13 @@ closing line ``train loss 0.128, train acc 0.951, test acc 0.885``. The optimize
 ``zero_grad()`` and ``step()``.
 """
 import math
-import os
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 from .autograd import no_grad
+from .plot import new_axes, save_figure, set_axes
 from .tensor import Tensor
 
 
@@ -117,44 +116,19 @@ class History:
 
     def plot(self, path, title=None):
         """Draw the book's three curves (train loss, train acc, test acc against epoch) into a PNG, atomically."""
-        import matplotlib
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(3.5, 2.5))
+        axes = new_axes()
+        legend = []
         if self.train_points:
             x, loss, acc = zip(*self.train_points)
-            ax.plot(x, loss, "-", label="train loss")
-            ax.plot(x, acc, "m--", label="train acc")
+            axes.plot(x, loss, "-")
+            axes.plot(x, acc, "m--")
+            legend += ["train loss", "train acc"]
         if self.test_points:
             x, acc = zip(*self.test_points)
-            ax.plot(x, acc, "g-.", label="test acc")
-        ax.set_xlabel("epoch")
-        ax.set_xlim(0, self.num_epochs)
-        ax.grid(True)
-        ax.legend()
-        if title:
-            ax.set_title(title)
-        fig.tight_layout()
-        _save_figure_atomically(fig, path)
-        plt.close(fig)
-        return path
-
-
-def _save_figure_atomically(fig, path):
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".png")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            fig.savefig(stream, format="png", dpi=150)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+            axes.plot(x, acc, "g-.")
+            legend.append("test acc")
+        set_axes(axes, xlabel="epoch", xlim=[0, self.num_epochs], legend=legend)
+        return save_figure(axes, path, title=title)
 
 
 class Progress:
