@@ -1,7 +1,8 @@
 """LeNet on Fashion-MNIST: minigrad's training step against PyTorch's, side by side in one process.
 
-    python benchmarks/lenet_bench.py            (what `make bench` runs)
-    python benchmarks/lenet_bench.py --epochs 0 (timing only)
+    python benchmarks/lenet_bench.py              (what `make bench` runs)
+    python benchmarks/lenet_bench.py --epochs 0   (timing only)
+    python benchmarks/lenet_bench.py --threads 1  (numpy's BLAS and PyTorch both on one thread)
 
 1. Trains the book's modern LeNet for --epochs epochs on the real data at lr 0.3, batch 256, with minigrad's
    training loop, and prints the book's line (train loss, train acc, test acc) and the peak resident memory of the
@@ -17,7 +18,22 @@ import statistics
 import sys
 import time
 
-import numpy as np
+
+def _threads_argument(argv):
+    """The value of --threads, read before numpy is imported: BLAS takes its thread count from the environment."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+        if arg == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+if _threads_argument(sys.argv[1:]) is not None:
+    for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_variable] = _threads_argument(sys.argv[1:])
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -95,6 +111,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=10, help="training steps per timing round")
     parser.add_argument("--figure", default=None, help="PNG for the training curves (default: none)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None, help="BLAS and PyTorch threads (default: BLAS's own)")
     args = parser.parse_args(argv)
 
     threads, source = blas_threads()

@@ -189,7 +189,9 @@ def conv2d_weight_grad(input, grad_output, weight_shape, stride=1, padding=0, co
     dtype = _common_float(x, g)
     if cols is None or cols.dtype != dtype:
         cols = _im2col(_padded_batch_last(x.data.astype(dtype, copy=False), padding), kernel, stride, out_hw)
-    value = (_rows(g.data.astype(dtype, copy=False)) @ cols.T).reshape(weight_shape)
+    # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first and
+    # a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
+    value = (cols @ _rows(g.data.astype(dtype, copy=False)).T).T.reshape(weight_shape)
 
     def backward(h):    # bilinear in (x, g): <result, h> = <g, conv2d(x, h)>
         gx = conv2d_input_grad(g, h, x.shape, stride, padding) if x.requires_grad else None
