@@ -71,7 +71,7 @@ def accuracy(y_hat, y):
     return float((scores.astype(labels.dtype) == labels).sum())
 
 
-def evaluate_accuracy(net, data_iter, chunk_size=1024):
+def evaluate_accuracy(net, data_iter, chunk_size=256):
     """Fraction of correctly classified examples, in eval mode and without building a graph.
 
     Batches larger than ``chunk_size`` are fed in chunks, so memory stays flat however the data is batched. The

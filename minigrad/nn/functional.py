@@ -244,9 +244,12 @@ def max_pool2d_scatter(grad_output, first_max, input_shape, kernel, stride, padd
     """Each window's gradient sent to the position ``first_max`` names (the gradient of max_pool2d)."""
     g = grad_output
     N, C, H, W = input_shape
-    slices = _window_slices(kernel, stride, g.shape[2:])
+    out_h, out_w = g.shape[2:]
+    slices = _window_slices(kernel, stride, (out_h, out_w))
     overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
-    padded = np.zeros((C, H + 2 * padding[0], W + 2 * padding[1], N), dtype=g.dtype)
+    tiled = (kernel == stride and padding == (0, 0) and (out_h * kernel[0], out_w * kernel[1]) == (H, W))
+    shape = (C, H + 2 * padding[0], W + 2 * padding[1], N)
+    padded = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)  # tiled: all written
     rows = _batch_last(g.data)
     for index, where in enumerate(slices):
         if overlapping:

@@ -124,7 +124,9 @@ def test_max_pool_routes_ties_to_the_first_maximum_as_pytorch():
     torch = torch_or_skip()
     # after ReLU whole windows are 0; rounding to one decimal makes ties inside windows common as well
     x = np.maximum(np.round(rng.standard_normal((3, 2, 9, 8)), 1), 0)
-    for kernel, stride, padding in [(2, 2, 0), (3, 2, 1), (3, 1, 0), ((2, 3), (2, 1), 0)]:
+    for kernel, stride, padding in [(2, 2, 0), (3, 2, 1), (3, 1, 0), ((2, 3), (2, 1), 0), ((3, 2), (3, 2), 0),
+                                    (3, 3, 0)]:
+        # (3, 2) windows tile the 9 x 8 input exactly; 3 x 3 windows leave its last two columns without gradient
         ours = mg.tensor(x, requires_grad=True)
         theirs = torch.tensor(x, requires_grad=True)
         out = F.max_pool2d(ours, kernel, stride, padding)
