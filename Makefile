@@ -32,7 +32,7 @@ data: install
 chapter-11: install
 	$(PY) -m chapters.ch11.run_all --out $(OUT) $(if $(filter-out 0,$(QUICK)),--quick,)
 
-bench: install
+bench: install data
 	$(PY) benchmarks/lenet_bench.py
 
 clean:
