@@ -149,7 +149,8 @@ class Progress:
         rate = images / seconds if seconds > 0 else 0.0
         text = f"epoch {epoch}/{num_epochs}  batch {batch}/{num_batches or '?'}  {rate:,.0f} img/s"
         if num_batches and batch:
-            text += f"  {seconds / batch * (num_batches - batch):.0f} s left in epoch"
+            minutes, left = divmod(round(seconds / batch * (num_batches - batch)), 60)
+            text += f"  {minutes} min {left:02d} s left in epoch" if minutes else f"  {left} s left in epoch"
         self._write(text)
 
     def clear(self):

@@ -127,6 +127,8 @@ def test_progress_is_quiet_off_a_terminal_and_informative_on_one():
     progress = Progress(screen, every=0)
     progress.update(1, 3, 10, 100, 2560, 1.0)
     assert "epoch 1/3  batch 10/100  2,560 img/s  9 s left in epoch" in screen.getvalue()
+    progress.update(1, 3, 20, 1000, 5120, 15.0)
+    assert "batch 20/1000  341 img/s  12 min 15 s left in epoch" in screen.getvalue()
     progress.clear()
     assert screen.getvalue().endswith("\r")
     muted = Terminal()
