@@ -311,14 +311,17 @@ def avg_pool2d_spread(grad_output, input_shape, kernel, stride, padding):
 
 
 # ---- losses ---------------------------------------------------------------------------------------------------------
+def check_reduction(reduction, op):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
 def _reduce(losses, reduction, op):
+    check_reduction(reduction, op)
     if reduction == "mean":
         return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    if reduction == "none":
-        return losses
-    raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return losses.sum() if reduction == "sum" else losses
 
 
 def _labels(target, logits):

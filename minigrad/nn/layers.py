@@ -1,7 +1,6 @@
 """Layers and losses as Modules, with PyTorch's names, arguments and default initialisation."""
 import numpy as np
 
-from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -80,8 +79,9 @@ class MaxPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, \
-            padding
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
 
     def forward(self, x):
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
@@ -95,8 +95,9 @@ class AvgPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, \
-            padding
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
 
     def forward(self, x):
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
@@ -171,8 +172,7 @@ class CrossEntropyLoss(Module):
 
     def __init__(self, reduction="mean"):
         super().__init__()
-        F._reduce(Tensor(np.zeros(1)), reduction, "CrossEntropyLoss")     # reject a bad reduction now
-        self.reduction = reduction
+        self.reduction = F.check_reduction(reduction, "CrossEntropyLoss")
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, self.reduction)
@@ -186,8 +186,7 @@ class MSELoss(Module):
 
     def __init__(self, reduction="mean"):
         super().__init__()
-        F._reduce(Tensor(np.zeros(1)), reduction, "MSELoss")
-        self.reduction = reduction
+        self.reduction = F.check_reduction(reduction, "MSELoss")
 
     def forward(self, input, target):
         return F.mse_loss(input, target, self.reduction)
