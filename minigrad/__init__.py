@@ -1,7 +1,7 @@
 """minigrad: a small, readable, numpy-only reverse-mode autograd engine."""
 from numpy import float32, float64, int64  # dtype names, as torch.float32 etc.
 
-from . import optim
+from . import nn, optim
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import get_generator, manual_seed, normal, rand, randint, randn
