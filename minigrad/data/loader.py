@@ -1,0 +1,60 @@
+"""Minibatches over in-memory arrays, like ``torch.utils.data.DataLoader`` over a ``TensorDataset``."""
+import math
+
+import numpy as np
+
+from ..random import get_generator
+from ..tensor import Tensor
+
+
+class ArrayDataset:
+    """Arrays that share their first dimension, indexed together (torch's ``TensorDataset``, over numpy)."""
+
+    def __init__(self, *arrays):
+        if not arrays:
+            raise ValueError("ArrayDataset needs at least one array")
+        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
+        lengths = [len(a) if a.ndim else None for a in self.arrays]
+        if None in lengths or len(set(lengths)) != 1:
+            shapes = ", ".join(str(a.shape) for a in self.arrays)
+            raise ValueError(f"ArrayDataset: arrays must share their first dimension, got shapes {shapes}")
+
+    def __len__(self):
+        return len(self.arrays[0])
+
+    def __getitem__(self, index):
+        return tuple(a[index] for a in self.arrays)
+
+
+class DataLoader:
+    """Iterate over a dataset in minibatches of ``batch_size``, yielding one Tensor per array.
+
+    ``dataset`` is an ArrayDataset or a tuple/list of arrays (e.g. ``(X, y)``). With ``shuffle`` every epoch
+    (every ``iter()``) draws a new order from ``generator`` (an ``np.random.Generator``; by default minigrad's
+    global generator, looked up at each epoch so that ``minigrad.manual_seed`` before a run fixes the orders).
+    ``drop_last`` drops a last, smaller batch. ``transform(*batch_arrays)``, if given, maps each batch's numpy
+    arrays to new ones before they become Tensors. Batches are fresh copies: changing one never changes the data.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, transform=None):
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        self.dataset = dataset if isinstance(dataset, ArrayDataset) else ArrayDataset(*dataset)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.generator = generator
+        self.transform = transform
+
+    def __len__(self):
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = get_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            batch = self.dataset[order[start:start + self.batch_size]]
+            if self.transform is not None:
+                batch = self.transform(*batch)
+            yield tuple(Tensor(a) for a in batch)
