@@ -1,0 +1,196 @@
+"""Layers and losses as Modules, with PyTorch's names, arguments and default initialisation."""
+import numpy as np
+
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+
+def _empty(shape, dtype):
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"layer parameters must be floating point, got dtype {dtype}")
+    return np.zeros(shape, dtype=dtype)
+
+
+def _positive(value, name, layer):
+    if not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias; weight (out_features, in_features)."""
+
+    def __init__(self, in_features, out_features, bias=True, dtype=np.float32, generator=None):
+        super().__init__()
+        self.in_features = _positive(in_features, "in_features", "Linear")
+        self.out_features = _positive(out_features, "out_features", "Linear")
+        self.weight = Parameter(_empty((out_features, in_features), dtype))
+        self.bias = Parameter(_empty((out_features,), dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator=None):
+        init.default_layer_init_(self.weight, self.bias, generator)
+
+    def forward(self, x):
+        if x.shape[-1:] != (self.in_features,):
+            raise ValueError(f"Linear({self.in_features}, {self.out_features}): input's last dimension must be "
+                             f"{self.in_features}, got input of shape {x.shape}")
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Conv2d(Module):
+    """2-D convolution (cross-correlation) over (N, C, H, W) images; weight (out, in, kh, kw)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=np.float32,
+                 generator=None):
+        super().__init__()
+        self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
+        self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
+        self.kernel_size = F._pair(kernel_size, "kernel_size")
+        self.stride = F._pair(stride, "stride")
+        self.padding = F._pair(padding, "padding")
+        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
+            raise ValueError(f"Conv2d: kernel_size and stride must be >= 1 and padding >= 0, got "
+                             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}")
+        self.weight = Parameter(_empty((out_channels, in_channels, *self.kernel_size), dtype))
+        self.bias = Parameter(_empty((out_channels,), dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator=None):
+        init.default_layer_init_(self.weight, self.bias, generator)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class MaxPool2d(Module):
+    """Largest value of each window; the gradient goes to the window's first maximum (as PyTorch)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, \
+            padding
+
+    def forward(self, x):
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(Module):
+    """Mean of each window (zero padding counted, as PyTorch's default)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride if stride is not None else kernel_size, \
+            padding
+
+    def forward(self, x):
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class ReLU(Module):
+    def forward(self, x):
+        return x.relu()
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        return x.sigmoid()
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return x.tanh()
+
+
+class Flatten(Module):
+    """Merge the dimensions from ``start_dim`` on into one: (N, C, H, W) -> (N, C*H*W)."""
+
+    def __init__(self, start_dim=1):
+        super().__init__()
+        self.start_dim = start_dim
+
+    def forward(self, x):
+        return x.reshape(x.shape[:self.start_dim] + (-1,))
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}"
+
+
+class Sequential(Module):
+    """Modules applied in order; indexable, iterable and extensible like a list."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential takes Modules, got {type(module).__name__}")
+        self._modules[str(len(self._modules))] = module
+        return self
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        return modules[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+
+class CrossEntropyLoss(Module):
+    """Cross-entropy of logits against integer labels (softmax included, as PyTorch's)."""
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        F._reduce(Tensor(np.zeros(1)), reduction, "CrossEntropyLoss")     # reject a bad reduction now
+        self.reduction = reduction
+
+    def forward(self, input, target):
+        return F.cross_entropy(input, target, self.reduction)
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(Module):
+    """Squared error; ``reduction='none'`` keeps one loss per element, as PyTorch."""
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        F._reduce(Tensor(np.zeros(1)), reduction, "MSELoss")
+        self.reduction = reduction
+
+    def forward(self, input, target):
+        return F.mse_loss(input, target, self.reduction)
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}"
