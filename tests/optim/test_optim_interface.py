@@ -1,0 +1,228 @@
+"""The Optimizer interface (param groups, state, zero_grad, closure, state_dict) and bad input."""
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad import optim
+
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adadelta, optim.Adam, optim.AdamW, optim.Yogi]
+
+
+def tensor(*shape, value=1.0, dtype=np.float64):
+    return minigrad.Tensor(np.full(shape, value, dtype=dtype))
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_parameter_without_grad_is_skipped(cls):
+    with_grad, without_grad = tensor(3), tensor(2)
+    opt = cls([with_grad, without_grad])
+    state_before = {k: v for k, v in opt.state.items()}
+    with_grad.grad = tensor(3, value=0.5)
+    opt.step()
+    assert np.all(without_grad.data == 1.0)
+    assert np.all(with_grad.data != 1.0)
+    # Adagrad, as PyTorch, creates every parameter's state up front; the others only when a gradient comes
+    assert (without_grad in opt.state) == (without_grad in state_before)
+    if without_grad in opt.state:
+        assert opt.state[without_grad]["step"] == 0
+
+
+def test_zero_grad():
+    p = tensor(2)
+    opt = optim.SGD([p], lr=0.1)
+    p.grad = tensor(2, value=3.0)
+    opt.zero_grad()
+    assert p.grad is None
+    p.grad = tensor(2, value=3.0)
+    grad = p.grad
+    opt.zero_grad(set_to_none=False)
+    assert p.grad is grad and np.all(grad.data == 0)
+
+
+def test_step_with_closure_returns_the_loss_and_records_the_graph():
+    w = minigrad.Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.SGD([w], lr=0.25)
+    calls = []
+
+    def closure():
+        opt.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        calls.append(minigrad.is_grad_enabled())
+        return loss
+
+    with minigrad.no_grad():                  # the closure still builds its graph, as in PyTorch
+        loss = opt.step(closure)
+    assert calls == [True]
+    assert float(loss) == 5.0
+    np.testing.assert_array_equal(w.data, [0.5, -1.0])   # w − 0.25·2w
+
+
+def test_param_groups_take_defaults_and_their_own_values():
+    a, b = tensor(2), tensor(2)
+    opt = optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    assert [g["momentum"] for g in opt.param_groups] == [0.9, 0.9]
+    a.grad, b.grad = tensor(2), tensor(2)
+    opt.step()
+    np.testing.assert_allclose(a.data, 0.9)
+    np.testing.assert_allclose(b.data, 0.5)
+
+
+def test_add_param_group():
+    a, c = tensor(2), tensor(1)
+    opt = optim.Adagrad([a], lr=0.1, initial_accumulator_value=0.5)
+    opt.add_param_group({"params": [c], "lr": 0.01})
+    assert opt.param_groups[1]["lr"] == 0.01 and opt.param_groups[1]["lr_decay"] == 0
+    np.testing.assert_array_equal(opt.state[c]["sum"], [0.5])
+    c.grad = tensor(1)
+    opt.step()
+    assert c.data[0] == pytest.approx(1 - 0.01 / (np.sqrt(1.5) + 1e-10), rel=1e-14)
+
+
+def test_state_dict_layout_and_copy():
+    a, b, c = tensor(2), tensor(3), tensor(1)
+    opt = optim.Adam([{"params": [a, b]}, {"params": [c], "lr": 0.1}])
+    for p in (a, c):
+        p.grad = tensor(*p.shape, value=0.5)
+    opt.step()
+    sd = opt.state_dict()
+    assert [g["params"] for g in sd["param_groups"]] == [[0, 1], [2]]
+    assert sorted(sd["state"]) == [0, 2]
+    assert sd["state"][0]["step"] == 1
+    saved = sd["state"][0]["exp_avg"].copy()
+    opt.step()
+    np.testing.assert_array_equal(sd["state"][0]["exp_avg"], saved)       # training on does not change it
+    assert sd["param_groups"][1]["lr"] == 0.1 and sd["param_groups"][0]["betas"] == (0.9, 0.999)
+
+
+def test_load_state_dict_restores_state_and_casts_to_the_parameters_dtype():
+    a = tensor(2)
+    opt = optim.SGD([a], lr=0.1, momentum=0.9)
+    a.grad = tensor(2, value=0.5)
+    opt.step()
+    sd = opt.state_dict()
+    b = tensor(2, dtype=np.float32)
+    other = optim.SGD([b], lr=0.7)
+    other.load_state_dict(sd)
+    assert other.param_groups[0]["lr"] == 0.1 and other.param_groups[0]["momentum"] == 0.9
+    assert other.param_groups[0]["params"][0] is b
+    buffer = other.state[b]["momentum_buffer"]
+    assert buffer.dtype == np.float32 and buffer is not sd["state"][0]["momentum_buffer"]
+    np.testing.assert_array_equal(buffer, [0.5, 0.5])
+
+
+# ---- bad input: each a ValueError or TypeError naming the argument and its value --------------------------------
+
+BAD_HYPERPARAMETERS = [
+    (optim.SGD, dict(lr=-0.1), ValueError, ["lr", "-0.1"]),
+    (optim.SGD, dict(lr="0.1"), TypeError, ["lr", "'0.1'"]),
+    (optim.SGD, dict(momentum=-0.5), ValueError, ["momentum", "-0.5"]),
+    (optim.SGD, dict(weight_decay=-1e-4), ValueError, ["weight_decay", "-0.0001"]),
+    (optim.SGD, dict(nesterov=True), ValueError, ["nesterov", "momentum=0"]),
+    (optim.SGD, dict(nesterov=True, momentum=0.9, dampening=0.1), ValueError, ["nesterov", "dampening=0.1"]),
+    (optim.Adagrad, dict(eps=0.0), ValueError, ["eps", "0.0"]),
+    (optim.Adagrad, dict(lr_decay=-1), ValueError, ["lr_decay", "-1"]),
+    (optim.Adagrad, dict(initial_accumulator_value=-1), ValueError, ["initial_accumulator_value", "-1"]),
+    (optim.RMSprop, dict(eps=-1e-8), ValueError, ["eps", "-1e-08"]),
+    (optim.RMSprop, dict(alpha=1.5), ValueError, ["alpha", "1.5"]),
+    (optim.RMSprop, dict(momentum=-0.1), ValueError, ["momentum", "-0.1"]),
+    (optim.Adadelta, dict(rho=1.1), ValueError, ["rho", "1.1"]),
+    (optim.Adadelta, dict(rho=-0.1), ValueError, ["rho", "-0.1"]),
+    (optim.Adadelta, dict(eps=0), ValueError, ["eps", "0"]),
+    (optim.Adam, dict(betas=(1.0, 0.999)), ValueError, ["betas[0]", "1.0"]),
+    (optim.Adam, dict(betas=(0.9, -0.1)), ValueError, ["betas[1]", "-0.1"]),
+    (optim.Adam, dict(betas=0.9), TypeError, ["betas", "0.9"]),
+    (optim.Adam, dict(eps=0.0), ValueError, ["eps", "0.0"]),
+    (optim.Adam, dict(lr=-1e-3), ValueError, ["lr", "-0.001"]),
+    (optim.AdamW, dict(weight_decay=-0.01), ValueError, ["weight_decay", "-0.01"]),
+    (optim.Yogi, dict(betas=(0.9, 1.0)), ValueError, ["betas[1]", "1.0"]),
+    (optim.Yogi, dict(eps=-1.0), ValueError, ["eps", "-1.0"]),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, error, words", BAD_HYPERPARAMETERS,
+                         ids=[f"{c.__name__}-{k}" for c, k, _, _ in BAD_HYPERPARAMETERS])
+def test_bad_hyperparameter(cls, kwargs, error, words):
+    with pytest.raises(error) as info:
+        cls([tensor(2)], **kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_bad_hyperparameter_in_a_later_group():
+    with pytest.raises(ValueError, match="lr.*-0.5"):
+        optim.Adam([{"params": [tensor(1)]}, {"params": [tensor(1)], "lr": -0.5}])
+    opt = optim.Adam([tensor(1)])
+    with pytest.raises(ValueError, match=r"betas\[0\].*1.5"):
+        opt.add_param_group({"params": [tensor(1)], "betas": (1.5, 0.9)})
+    assert len(opt.param_groups) == 1
+
+
+def test_bad_params():
+    p = tensor(2)
+    with pytest.raises(TypeError, match="single Tensor"):
+        optim.SGD(p)
+    with pytest.raises(ValueError, match="empty"):
+        optim.SGD([])
+    with pytest.raises(TypeError, match="set"):
+        optim.SGD([{"params": {p}}])
+    with pytest.raises(TypeError, match=r"params\[1\].*ndarray"):
+        optim.SGD([p, np.zeros(2)])
+    with pytest.raises(TypeError, match="int64"):
+        optim.SGD([minigrad.Tensor(np.arange(3))])
+
+
+def test_the_same_parameter_in_two_groups():
+    p, q = tensor(2), tensor(3)
+    with pytest.raises(ValueError, match=r"params\[1\].*shape \(2,\).*another parameter group"):
+        optim.SGD([{"params": [p]}, {"params": [q, p], "lr": 0.5}])
+    with pytest.raises(ValueError, match="twice"):
+        optim.SGD([p, p])
+    opt = optim.SGD([p])
+    with pytest.raises(ValueError, match="another parameter group"):
+        opt.add_param_group({"params": [p]})
+
+
+def test_gradient_of_the_wrong_shape_or_dtype():
+    p = tensor(2)
+    opt = optim.SGD([p], lr=0.1)
+    p.grad = tensor(3)
+    with pytest.raises(ValueError, match=r"shape \(2,\).*gradient of shape \(3,\)"):
+        opt.step()
+    p.grad = tensor(2, dtype=np.float32)
+    with pytest.raises(ValueError, match="float32"):
+        opt.step()
+
+
+def make_trained_adam(shapes, groups_split):
+    params = [tensor(*s) for s in shapes]
+    groups = [{"params": params[i:j]} for i, j in groups_split]
+    opt = optim.Adam(groups)
+    for p in params:
+        p.grad = tensor(*p.shape, value=0.1)
+    opt.step()
+    return opt
+
+
+def test_load_state_dict_that_does_not_fit():
+    saved = make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)]).state_dict()
+    with pytest.raises(ValueError, match="2 parameter groups.*has 1"):
+        make_trained_adam([(2,), (3,)], [(0, 2)]).load_state_dict(saved)
+    with pytest.raises(ValueError, match="group 1 .*1 parameters.*has 2"):
+        make_trained_adam([(2,), (3,), (1,)], [(0, 1), (1, 3)]).load_state_dict(saved)
+    with pytest.raises(ValueError, match=r"'exp_avg' of parameter 1 has shape \(3,\).*shape \(4,\)"):
+        make_trained_adam([(2,), (4,)], [(0, 1), (1, 2)]).load_state_dict(saved)
+    with pytest.raises(ValueError, match="'state' and 'param_groups'"):
+        make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)]).load_state_dict({"state": {}})
+    broken = make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)]).state_dict()
+    del broken["param_groups"][0]["betas"]
+    with pytest.raises(ValueError, match="lacks.*betas"):
+        make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)]).load_state_dict(broken)
+    broken = make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)]).state_dict()
+    broken["param_groups"][0]["eps"] = -1.0
+    target = make_trained_adam([(2,), (3,)], [(0, 1), (1, 2)])
+    before = target.state_dict()
+    with pytest.raises(ValueError, match="eps.*-1.0"):
+        target.load_state_dict(broken)
+    assert target.state_dict()["param_groups"] == before["param_groups"]     # a failed load changes nothing
