@@ -159,10 +159,17 @@ def _install_atomically(write_into, remote, dest_dir, source):
     except BaseException:
         os.unlink(tmp_name)
         if created_dir:
-            dest_dir.rmdir()
+            _remove_if_empty(dest_dir)
         raise
     _fsync_dir(dest_dir)
     return final
+
+
+def _remove_if_empty(directory):
+    try:
+        directory.rmdir()
+    except OSError:  # not empty: another file landed there meanwhile
+        pass
 
 
 def _current_umask():

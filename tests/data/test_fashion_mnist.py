@@ -5,6 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
+import minigrad
 from minigrad.data import fashion_mnist as fm
 from minigrad.data import DataFileError, fashion_mnist_arrays, load_fashion_mnist, read_idx, resize_images, text_labels
 
@@ -21,6 +22,7 @@ def test_text_labels():
     assert text_labels([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) == [
         "t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]
     assert text_labels(np.array([[9], [0]], dtype=np.int64)) == ["ankle boot", "t-shirt"]
+    assert text_labels(minigrad.tensor([3, 8])) == ["dress", "bag"]
     for bad in ([10], [-1], [1.5]):
         with pytest.raises(ValueError, match=r"label .* is not a Fashion-MNIST class index \(0 to 9\)"):
             text_labels(bad)

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+import minigrad
+from minigrad import Tensor, manual_seed
 from minigrad.data import ArrayDataset, DataLoader
-from minigrad.random import manual_seed
-from minigrad.tensor import Tensor
 
 
 def toy_arrays(n=10):
@@ -33,7 +33,7 @@ def test_batch_sizes_and_len(n, batch_size, drop_last, sizes):
 def test_unshuffled_order_and_tensor_batches():
     X, y = toy_arrays()
     batches = list(DataLoader((X, y), batch_size=4))
-    assert all(isinstance(t, Tensor) for batch in batches for t in batch)
+    assert all(isinstance(t, minigrad.Tensor) and not t.requires_grad for batch in batches for t in batch)
     assert batches[0][0].dtype == np.float32 and batches[0][1].dtype == np.int64
     assert batches[0][0].shape == (4, 3) and batches[-1][0].shape == (2, 3)
     np.testing.assert_array_equal(np.concatenate([b[0].data for b in batches]), X)

@@ -1,0 +1,165 @@
+"""What several chapter-11 scripts share: the command line, figure saving, first and second derivatives by
+autograd, and the 2-D trace machinery of section 11.3 (``train_2d`` / ``show_trace_2d``), reused by 11.4 and
+11.6-11.8.
+
+Every script starts with ``settings = common.start(__file__)``. It reads
+
+* ``--out DIR`` (or the environment variable ``MINIGRAD_OUT``; default ``out/ch11``): the chapter's
+  output folder. A script writes its files into ``DIR/<script name>/``, e.g. ``out/ch11/sec03_gd/``.
+* ``--quick`` (or ``QUICK=1``): quick mode, in which sections that train shrink epochs and data.
+"""
+import argparse
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import minigrad as mg
+from minigrad import plot as mgplot
+
+DEFAULT_OUT = Path("out") / "ch11"
+FIGURE_GLOB = "[0-9][0-9]_*.png"  # figures are numbered in the order a script saves them
+TRACE_SUFFIX = ".trace.json"
+
+
+@dataclass
+class Settings:
+    out_dir: Path  # this section's own folder, <chapter out>/<script name>
+    quick: bool
+
+
+_settings = None
+_figure_count = 0
+
+
+def _env_flag(name):
+    value = os.environ.get(name, "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+def parse_args(script_file, argv=None):
+    """The settings for ``script_file`` from ``argv`` (default: the command line) and the environment."""
+    name = Path(script_file).stem
+    parser = argparse.ArgumentParser(prog=f"python -m chapters.ch11.{name}",
+                                     description=f"Run d2l section {name} on minigrad and save its figures.")
+    parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
+                        help="chapter output folder; figures go to OUT/%s/ (env MINIGRAD_OUT; default %s)"
+                             % (name, DEFAULT_OUT))
+    parser.add_argument("--quick", action="store_true", default=_env_flag("QUICK"),
+                        help="quick mode: fewer epochs and less data where the section trains (env QUICK=1)")
+    args = parser.parse_args(argv)
+    return Settings(out_dir=Path(args.out) / name, quick=args.quick)
+
+
+def start(script_file, argv=None):
+    """Parse the settings, make this section's output folder and clear the figures of earlier runs."""
+    global _settings, _figure_count
+    settings = parse_args(script_file, argv)
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in [*settings.out_dir.glob(FIGURE_GLOB), *settings.out_dir.glob("*" + TRACE_SUFFIX)]:
+        stale.unlink()
+    _settings, _figure_count = settings, 0
+    return settings
+
+
+def _out_dir():
+    if _settings is None:
+        raise RuntimeError("call common.start(__file__) at the top of the script before saving figures")
+    return _settings.out_dir
+
+
+def save_figure(figure, name, title):
+    """Save a figure (or axes) as ``NN_<name>.png`` in the section's folder; NN counts up from 01."""
+    global _figure_count
+    folder = _out_dir()
+    _figure_count += 1
+    return mgplot.save_figure(figure, folder / f"{_figure_count:02d}_{name}.png", title=title)
+
+
+def _write_atomically(path, text):
+    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.unlink(tmp_path)
+        raise
+
+
+def save_trace(name, results):
+    """Write the points of an optimization trace next to its figure, as ``<name>.trace.json``.
+
+    The tests read these files to check every iterate against an independent computation.
+    """
+    points = np.asarray(results, dtype=float).tolist()
+    _write_atomically(_out_dir() / f"{name}{TRACE_SUFFIX}", json.dumps(points) + "\n")
+
+
+def gradient(f):
+    """The gradient of a scalar function ``f`` of scalars, taken by minigrad's autograd in float64.
+
+    ``f`` is written with minigrad operations; ``gradient(f)(x1, x2, ...)`` returns the partial
+    derivatives at that point as Python floats (one float for a function of one variable).
+    """
+    def f_grad(*point):
+        inputs = [mg.tensor(float(value), dtype=np.float64, requires_grad=True) for value in point]
+        partials = mg.grad(f(*inputs), inputs)
+        values = tuple(partial.item() for partial in partials)
+        return values[0] if len(values) == 1 else values
+
+    f_grad.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
+    return f_grad
+
+
+def second_derivative(f):
+    """f'' of a scalar function of one scalar, by autograd in float64 (Newton's method's 1-D Hessian).
+
+    The first ``grad`` keeps its own graph (``create_graph=True``), so f'(x) can be differentiated again.
+    """
+    def f_hess(x):
+        x = mg.tensor(float(x), dtype=np.float64, requires_grad=True)
+        (slope,) = mg.grad(f(x), x, create_graph=True)
+        (curvature,) = mg.grad(slope, x)
+        return curvature.item()
+
+    f_hess.__name__ = f"hess_{getattr(f, '__name__', 'f')}"
+    return f_hess
+
+
+def train_2d(trainer, steps=20, f_grad=None):
+    """Optimize a 2-D objective with ``trainer``, starting at (-5, -2); print and return the trace.
+
+    ``trainer(x1, x2, s1, s2[, f_grad])`` returns the next ``(x1, x2, s1, s2)``; ``s1`` and ``s2`` are
+    state that later methods (momentum, AdaGrad, RMSProp) keep between steps.
+    """
+    x1, x2, s1, s2 = -5.0, -2.0, 0.0, 0.0
+    results = [(x1, x2)]
+    for step in range(steps):
+        if f_grad:
+            x1, x2, s1, s2 = trainer(x1, x2, s1, s2, f_grad)
+        else:
+            x1, x2, s1, s2 = trainer(x1, x2, s1, s2)
+        results.append((float(x1), float(x2)))
+    print(f"epoch {step + 1}, x1: {float(x1):f}, x2: {float(x2):f}")
+    return results
+
+
+def show_trace_2d(f, results, name, title):
+    """Draw the trace of ``train_2d`` over the contour lines of ``f(x1, x2)``; save figure and trace."""
+    axes = mgplot.new_axes()
+    axes.plot(*zip(*results), "-o", color="#ff7f0e")
+    grid1, grid2 = np.meshgrid(np.arange(-5.5, 1.0, 0.1), np.arange(-3.0, 1.0, 0.1), indexing="ij")
+    with mg.no_grad():
+        heights = f(mg.tensor(grid1), mg.tensor(grid2)).numpy()
+    axes.contour(grid1, grid2, heights, colors="#1f77b4")
+    axes.set_xlabel("x1")
+    axes.set_ylabel("x2")
+    save_trace(name, results)
+    return save_figure(axes, name, title)

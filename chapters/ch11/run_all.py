@@ -1,0 +1,251 @@
+"""Run every chapter-11 script in order and write ``<out>/report.md`` (what ``make chapter-11`` calls).
+
+    python -m chapters.ch11.run_all --out out/ch11 [--quick]
+
+The scripts are ``chapters/ch11/secNN_*.py`` in section order, then ``extra_*.py``. Each runs in its
+own process as ``python -m chapters.ch11.<name> --out <out> [--quick]`` and writes its figures into
+``<out>/<name>/``. The report gives, per script, its title (the first line of its docstring), the
+exact lines it printed, its figures and its wall time; at the end the command line and the versions.
+
+Data: a script that needs a data set says so with a module-level ``DATA_SETS = ("airfoil", ...)``.
+Before the first such script runs, ``python -m minigrad.data.fetch`` (what ``make data`` runs) locates
+or downloads the data, once. If that fails, the scripts that need data are reported as failed with its
+message and the others still run: a missing data set never blocks the sections that need none.
+
+A script that fails is reported as failed, with its error; the rest still run, and the exit status
+is 1 if anything failed.
+"""
+import argparse
+import ast
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHAPTER_DIR = Path(__file__).resolve().parent
+REPO_ROOT = CHAPTER_DIR.parents[1]
+DEFAULT_OUT = Path("out") / "ch11"
+DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
+
+
+@dataclass
+class Script:
+    name: str
+    title: str
+    data_sets: tuple
+
+
+@dataclass
+class Outcome:
+    script: Script
+    ok: bool
+    seconds: float
+    stdout: str
+    stderr: str
+    error: str = ""
+    figures: list = field(default_factory=list)  # (path relative to the out folder, title)
+
+
+def discover(chapter_dir=CHAPTER_DIR):
+    """The scripts to run: ``secNN_*.py`` in section order, then ``extra_*.py`` by name."""
+    paths = sorted(chapter_dir.glob("sec[0-9][0-9]_*.py")) + sorted(chapter_dir.glob("extra_*.py"))
+    return [read_script(path) for path in paths]
+
+
+def read_script(path):
+    """Title and data needs of a script, read from its source without running it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstring = ast.get_docstring(tree) or ""
+    title = docstring.strip().splitlines()[0] if docstring.strip() else path.stem
+    data_sets = ()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DATA_SETS" for t in node.targets):
+            data_sets = tuple(ast.literal_eval(node.value))
+    return Script(name=path.stem, title=title, data_sets=data_sets)
+
+
+def child_environment(quick):
+    """The environment for a script: headless matplotlib, and QUICK matching the --quick flag."""
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    env.pop("QUICK", None)
+    if quick:
+        env["QUICK"] = "1"
+    return env
+
+
+def fetch_data(env):
+    """Run ``python -m minigrad.data.fetch``; return an error message, or "" when the data is there."""
+    completed = subprocess.run(DATA_FETCH, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if completed.returncode == 0:
+        return ""
+    output = (completed.stdout + completed.stderr).strip()
+    return f"`{' '.join(DATA_FETCH[1:])}` failed (exit {completed.returncode}):\n{output}"
+
+
+def figure_title(path):
+    """The title a script stored in the PNG (``Title`` text chunk), or the file name without number."""
+    try:
+        from PIL import Image
+        with Image.open(path) as image:
+            title = image.text.get("Title", "")
+    except Exception:  # an unreadable image still gets embedded; the reader will see it is broken
+        title = ""
+    return title or path.stem.split("_", 1)[-1]
+
+
+def run_script(script, out_dir, quick, env, timeout):
+    command = [sys.executable, "-m", f"chapters.ch11.{script.name}", "--out", str(out_dir)]
+    if quick:
+        command.append("--quick")
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                                   timeout=timeout)
+        seconds = time.perf_counter() - started
+        ok = completed.returncode == 0
+        stdout, stderr = completed.stdout, completed.stderr
+        error = "" if ok else last_error_line(stderr) or f"exit status {completed.returncode}"
+    except subprocess.TimeoutExpired as expired:
+        seconds = time.perf_counter() - started
+        ok, error = False, f"timed out after {timeout:.0f} s"
+        stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        stderr = expired.stderr.decode() if isinstance(expired.stderr, bytes) else (expired.stderr or "")
+    section_dir = out_dir / script.name
+    figures = [(path.relative_to(out_dir).as_posix(), figure_title(path))
+               for path in sorted(section_dir.glob("[0-9][0-9]_*.png"))] if section_dir.is_dir() else []
+    return Outcome(script, ok, seconds, stdout, stderr, error, figures)
+
+
+def last_error_line(stderr):
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def versions():
+    """Python, numpy, matplotlib and minigrad versions (read in this process)."""
+    found = {"Python": platform.python_version()}
+    for module in ("numpy", "matplotlib", "minigrad"):
+        try:
+            imported = __import__(module)
+            found[module] = getattr(imported, "__version__", None) or package_version(module)
+        except Exception as error:  # the report should still be written when an import is broken
+            found[module] = f"not importable ({type(error).__name__}: {error})"
+    return found
+
+
+def package_version(name):
+    try:
+        from importlib.metadata import version
+        return version(name)
+    except Exception:
+        return "unknown (not installed as a package)"
+
+
+def fence(text):
+    """A fenced block that survives backticks inside ``text``."""
+    ticks = "```"
+    while ticks in text:
+        ticks += "`"
+    return f"{ticks}text\n{text.rstrip()}\n{ticks}"
+
+
+def render_report(outcomes, command, quick, total_seconds):
+    failed = [o for o in outcomes if not o.ok]
+    lines = ["# Chapter 11: Optimization Algorithms, run on minigrad", ""]
+    lines.append(f"Mode: {'quick' if quick else 'full'}. {len(outcomes)} scripts, "
+                 f"{len(outcomes) - len(failed)} ok, {len(failed)} failed; "
+                 f"total wall time {total_seconds:.1f} s.")
+    lines += ["", "| section | script | status | wall time |", "| --- | --- | --- | --- |"]
+    for o in outcomes:
+        lines.append(f"| {o.script.title} | `{o.script.name}.py` | {'ok' if o.ok else 'FAILED'} | "
+                     f"{o.seconds:.1f} s |")
+    for o in outcomes:
+        lines += ["", f"## {o.script.title}", ""]
+        status = "ok" if o.ok else f"**FAILED**: {o.error}"
+        lines.append(f"`chapters/ch11/{o.script.name}.py`: {status}; wall time {o.seconds:.1f} s.")
+        lines += ["", "Printed:", "", fence(o.stdout) if o.stdout.strip() else "(nothing)"]
+        if o.stderr.strip():
+            lines += ["", "Error output:" if not o.ok else "Warnings (stderr):", "", fence(o.stderr)]
+        for relative_path, title in o.figures:
+            lines += ["", f"![{title}]({relative_path})"]
+    lines += ["", "## How this report was made", ""]
+    lines.append(f"Command: `{command}`")
+    lines.append("")
+    lines.append(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs.")
+    lines.append("")
+    lines += [f"- {name}: {version}" for name, version in versions().items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_atomically(path, text):
+    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.unlink(tmp_path)
+        raise
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m chapters.ch11.run_all", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
+                        help=f"output folder for figures and report.md (env MINIGRAD_OUT; default {DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true",
+                        default=os.environ.get("QUICK", "").strip().lower() not in ("", "0", "false", "no", "off"),
+                        help="run every script in quick mode (env QUICK=1)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds a script may run (default 3600)")
+    args = parser.parse_args(argv)
+
+    out_dir = Path(args.out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scripts = discover()
+    if args.only:
+        unknown = sorted(set(args.only) - {s.name for s in scripts})
+        if unknown:
+            parser.error(f"--only: no script named {', '.join(unknown)} in {CHAPTER_DIR} "
+                         f"(have: {', '.join(s.name for s in scripts)})")
+        scripts = [s for s in scripts if s.name in args.only]
+    env = child_environment(args.quick)
+    command = shlex.join(["python", "-m", "chapters.ch11.run_all", *(sys.argv[1:] if argv is None else argv)])
+
+    outcomes, data_error, data_checked = [], "", False
+    started = time.perf_counter()
+    for script in scripts:
+        print(f"{script.title} ({script.name}.py) ...", flush=True)
+        if script.data_sets and not data_checked:
+            data_error, data_checked = fetch_data(env), True
+        if script.data_sets and data_error:
+            outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
+                                                          f"{data_error}")
+        else:
+            outcome = run_script(script, out_dir, args.quick, env, args.timeout)
+        outcomes.append(outcome)
+        for line in outcome.stdout.rstrip().splitlines():
+            print(f"    {line}")
+        print(f"    -> {'ok' if outcome.ok else 'FAILED: ' + outcome.error} ({outcome.seconds:.1f} s, "
+              f"{len(outcome.figures)} figures)", flush=True)
+    total_seconds = time.perf_counter() - started
+
+    report = out_dir / "report.md"
+    write_atomically(report, render_report(outcomes, command, args.quick, total_seconds))
+    failed = [o.script.name for o in outcomes if not o.ok]
+    print(f"report: {report}")
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
