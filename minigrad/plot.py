@@ -1,19 +1,18 @@
-"""Figures for the chapter scripts: a d2l-style ``plot``, an atomic ``save_figure``, and ``plot_schedules``.
+"""Figures for the chapter scripts: a d2l-style ``plot`` and an atomic ``save_figure``.
 
 Everything here builds ``matplotlib.figure.Figure`` objects directly and renders them with the Agg
 canvas: pyplot is never imported, so no window ever opens and no global backend is changed, which is
 what headless machines (CI, ``make chapter-11``) need.
 """
 import os
-import tempfile
 from itertools import cycle
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .fileio import atomic_write
 from .optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
-from .serialization import atomic_write
 
 DEFAULT_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize() default, in inches
 
@@ -128,36 +127,27 @@ def save_figure(figure, path, title=None, dpi=100):
         figure.suptitle(title)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format="png", dpi=dpi, bbox_inches="tight",
-                           metadata={"Title": title} if title else None)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    with atomic_write(path) as stream:
+        figure.savefig(stream, format="png", dpi=dpi, bbox_inches="tight",
+                       metadata={"Title": title} if title else None)
     return path
 
 
-def plot_schedules(schedules, steps, path, title="Learning-rate schedules"):
+def plot_schedules(schedules, steps, path, title=None, figsize=(6, 3.5)):
     """Plot several learning-rate schedules over `steps` steps in one PNG at `path`, with a legend.
 
     `schedules` maps a legend name to a scheduler or to a function t -> lr. A scheduler is stepped `steps - 1`
     times (its optimizer's lrs change as in training) and every parameter group is drawn, as "name[i]" when there
     are several; a function is called at t = 0, ..., steps - 1. Returns {name: [lr at each step]}."""
     if not schedules:
-        raise ValueError("schedules is empty: give at least one {name: scheduler or function}")
+        raise ValueError("plot_schedules: schedules is empty; give at least one {name: scheduler or function}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"Invalid steps: {steps!r} (must be an int >= 1)")
+        raise ValueError(f"plot_schedules: invalid steps: {steps!r} (must be an int >= 1)")
     curves = {}
     for name, schedule in schedules.items():
         if isinstance(schedule, ReduceLROnPlateau):
-            raise TypeError(f"schedule {name!r} is a ReduceLROnPlateau, whose lrs depend on a metric; record them "
-                            "while training and pass a function instead")
+            raise TypeError(f"plot_schedules: schedule {name!r} is a ReduceLROnPlateau, whose lrs depend on a "
+                            "metric; record them while training and pass a function instead")
         if isinstance(schedule, LRScheduler):
             per_step = []
             for t in range(steps):
@@ -170,18 +160,11 @@ def plot_schedules(schedules, steps, path, title="Learning-rate schedules"):
         elif callable(schedule):
             curves[name] = [float(schedule(t)) for t in range(steps)]
         else:
-            raise TypeError(f"schedule {name!r} is a {type(schedule).__name__}; give a scheduler or a function "
-                            "t -> lr")
-
-    figure = Figure(figsize=(6, 3.5), layout="constrained")
-    axes = figure.add_subplot()
+            raise TypeError(f"plot_schedules: schedule {name!r} is a {type(schedule).__name__}; give a scheduler "
+                            "or a function t -> lr")
+    axes = new_axes(figsize)
     for name, lrs in curves.items():
         axes.plot(range(steps), lrs, label=name)
-    axes.set_xlabel("step")
-    axes.set_ylabel("learning rate")
-    axes.set_title(title)
-    axes.grid(True, alpha=0.3)
-    axes.legend()
-    with atomic_write(path) as f:
-        figure.savefig(f, format="png", dpi=120)
+    set_axes(axes, xlabel="step", ylabel="learning rate", legend=list(curves))
+    save_figure(axes, path, title=title)
     return curves

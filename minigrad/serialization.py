@@ -12,18 +12,17 @@ keep every bit). Nothing is pickled, so loading a file cannot run code.
 The file is written atomically: to a temporary file in the same folder, flushed and fsync'ed, then renamed over
 `path`; a save interrupted at any point leaves the previous file intact.
 """
-import contextlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
+from .fileio import atomic_write
 from .tensor import Tensor
 
-__all__ = ["save", "load", "atomic_write", "CheckpointError"]
+__all__ = ["save", "load", "CheckpointError"]
 
 STRUCTURE_MEMBER = "structure.json"
 FORMAT = "minigrad-checkpoint"
@@ -32,53 +31,6 @@ VERSION = 1
 
 class CheckpointError(ValueError):
     """A checkpoint file that cannot be read: truncated, corrupt, or not written by `save`."""
-
-
-@contextlib.contextmanager
-def atomic_write(path):
-    """`with atomic_write(path) as f:` gives a binary file; `path` is replaced only when the block completes.
-
-    The data go to a temporary file next to `path`, are flushed and fsync'ed, and the temporary file is renamed
-    over `path` (atomic on POSIX and Windows); on any error the temporary file is removed and `path` is untouched."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, _permissions_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(folder)
-
-
-def _permissions_for(path):
-    """Keep an existing file's permissions; give a new one the usual 0o666 less the umask (mkstemp's are 0o600)."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable (where the platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def save(obj, path):
@@ -161,9 +113,12 @@ def load(path):
         return _rebuild(header["structure"], arrays)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, EOFError, OSError,
             UnicodeDecodeError, json.JSONDecodeError) as err:
-        reason = err.args[0] if isinstance(err, CheckpointError) else f"{type(err).__name__}: {err}"
-        raise CheckpointError(f"cannot load checkpoint {path}: {reason} (the file is truncated, corrupt, or not "
-                              "written by minigrad.save)") from err
+        if isinstance(err, CheckpointError):
+            reason = err.args[0]
+        else:
+            reason = (f"{type(err).__name__}: {err} (the file is truncated, corrupt, or not written by "
+                      "minigrad.save)")
+        raise CheckpointError(f"cannot load checkpoint {path}: {reason}") from err
 
 
 def _rebuild(node, arrays):

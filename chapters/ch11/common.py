@@ -11,7 +11,7 @@ Every script starts with ``settings = common.start(__file__)``. It reads
 import argparse
 import json
 import os
-import tempfile
+from minigrad.fileio import atomic_write
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,11 @@ def start(script_file, argv=None):
     return settings
 
 
+def current_settings():
+    """The settings of the running script, or None before ``start()``."""
+    return _settings
+
+
 def _out_dir():
     if _settings is None:
         raise RuntimeError("call common.start(__file__) at the top of the script before saving figures")
@@ -80,17 +85,8 @@ def save_figure(figure, name, title):
 
 
 def _write_atomically(path, text):
-    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    with atomic_write(path, "w") as stream:
+        stream.write(text)
 
 
 def save_trace(name, results):

@@ -22,10 +22,11 @@ import platform
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from minigrad.fileio import atomic_write
 
 CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
@@ -183,17 +184,8 @@ def render_report(outcomes, command, quick, total_seconds):
 
 
 def write_atomically(path, text):
-    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    with atomic_write(path, "w") as stream:
+        stream.write(text)
 
 
 def main(argv=None):

@@ -20,11 +20,11 @@ import hashlib
 import os
 import shutil
 import sys
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileio import atomic_write
 from .idx import DataFileError, read_bytes
 
 ENV_VAR = "MINIGRAD_DATA"
@@ -137,31 +137,26 @@ def read_verified(path, remote):
 def _install_atomically(write_into, remote, dest_dir, source):
     """Let ``write_into(file)`` fill a temporary file in ``dest_dir``, check it, then rename it to its name.
 
-    On any failure (including KeyboardInterrupt) the temporary file is removed and the error propagates.
+    On any failure (including KeyboardInterrupt) the temporary file is removed, a folder made for it too, and the
+    error propagates.
     """
     dest_dir = Path(dest_dir)
     created_dir = not dest_dir.exists()
     dest_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest_dir, prefix=f".{remote.name}.", suffix=".part")
+    final = dest_dir / remote.name
     try:
-        with os.fdopen(fd, "wb") as tmp:
+        with atomic_write(final) as tmp:
             write_into(tmp)
             tmp.flush()
-            os.fchmod(tmp.fileno(), 0o666 & ~_current_umask())  # mkstemp makes it 0600
-            os.fsync(tmp.fileno())
-        try:
-            data = read_bytes(tmp_name)
-        except DataFileError as err:
-            raise DataFileError(source, err.problem) from None
-        check_contents(data, remote, source)
-        final = dest_dir / remote.name
-        os.replace(tmp_name, final)
+            try:
+                data = read_bytes(tmp.name)
+            except DataFileError as err:
+                raise DataFileError(source, err.problem) from None
+            check_contents(data, remote, source)
     except BaseException:
-        os.unlink(tmp_name)
         if created_dir:
             _remove_if_empty(dest_dir)
         raise
-    _fsync_dir(dest_dir)
     return final
 
 
@@ -170,26 +165,6 @@ def _remove_if_empty(directory):
         directory.rmdir()
     except OSError:  # not empty: another file landed there meanwhile
         pass
-
-
-def _current_umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(directory):
-    """Make the rename durable (not possible on every platform; then skipped)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def download(remote, dest_dir, urlopen=None):

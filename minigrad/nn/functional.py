@@ -18,6 +18,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..tensor import Tensor
+from ._memory import keep_freed_memory
+
+keep_freed_memory()
 
 
 # ---- helpers: argument checks and the batch-last layout -------------------------------------------------------------

@@ -129,6 +129,7 @@ class LRScheduler:
         self._last_lr = _current_lrs(self.optimizer)
 
     def get_lr(self):
+        """The lrs at step `last_epoch`; called by `step()` (read the current lrs with `get_last_lr()`)."""
         raise NotImplementedError
 
     def get_last_lr(self):
@@ -548,10 +549,14 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
+    def step(self):
+        if self.last_epoch + 1 > self.total_steps:
+            raise ValueError(f"OneCycleLR stepped past its end: step {self.last_epoch + 1}, but total_steps="
+                             f"{self.total_steps}")
+        super().step()
+
     def get_lr(self):
         t = self.last_epoch
-        if t > self.total_steps:
-            raise ValueError(f"OneCycleLR stepped past its end: step {t}, but total_steps={self.total_steps}")
         lrs = []
         for group in self.optimizer.param_groups:
             start_step = 0.0

@@ -67,6 +67,7 @@ class Optimizer:
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         self._check_group(group)
+        _as_python_numbers(group)
 
         ids = [id(p) for p in group["params"]]
         if len(set(ids)) != len(ids):
@@ -150,6 +151,8 @@ class Optimizer:
         params_by_index = {}
         new_groups = []
         for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError(f"parameter group {g} of the state_dict is not a dict with a 'params' list")
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(f"parameter group {g} of the state_dict has {len(saved['params'])} parameters, "
                                  f"this optimizer's has {len(group['params'])}")
@@ -159,6 +162,7 @@ class Optimizer:
             if missing:
                 raise ValueError(f"parameter group {g} of the state_dict lacks {sorted(missing)}")
             self._check_group(new_group)
+            _as_python_numbers(new_group)
             new_group["params"] = group["params"]
             new_groups.append(new_group)
 
@@ -182,6 +186,16 @@ class Optimizer:
 
 
 # ---- hyperparameter checks shared by the optimizers -----------------------------------------------------------
+
+def _as_python_numbers(group):
+    """Hyperparameters given as numpy scalars become Python numbers: np.float64(0.1) * a float32 array would be
+    float64, and the updates must stay in the parameters' dtype."""
+    for name, value in group.items():
+        if isinstance(value, np.generic):
+            group[name] = value.item()
+        elif isinstance(value, tuple):
+            group[name] = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+
 
 def check_number(name, value, low=None, high=None, low_open=False, high_open=False):
     """Raise TypeError unless `value` is a real number, ValueError unless it lies in the stated interval."""

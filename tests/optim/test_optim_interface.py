@@ -226,3 +226,13 @@ def test_load_state_dict_that_does_not_fit():
     with pytest.raises(ValueError, match="eps.*-1.0"):
         target.load_state_dict(broken)
     assert target.state_dict()["param_groups"] == before["param_groups"]     # a failed load changes nothing
+
+
+def test_numpy_scalar_hyperparameters_keep_float32_updates_in_float32():
+    p = tensor(3, dtype=np.float32)
+    opt = optim.SGD([p], lr=np.float64(0.1), momentum=np.float64(0.9), weight_decay=np.float64(0.01))
+    assert type(opt.param_groups[0]["lr"]) is float
+    p.grad = tensor(3, value=0.5, dtype=np.float32)
+    opt.step()
+    assert opt.state[p]["momentum_buffer"].dtype == np.float32 and p.data.dtype == np.float32
+    assert type(optim.Adam([tensor(1)], betas=(np.float32(0.5), 0.9)).param_groups[0]["betas"][0]) is float

@@ -53,8 +53,10 @@ def case_id(case):
     return name + "(" + ",".join(f"{k}={v}" for k, v in options.items()) + ")"
 
 
-def groups_of(params, options, overrides):
-    return [{"params": params[:2]}, {"params": params[2:], **overrides}], options
+def groups_of(params, overrides):
+    """Two parameter groups: the first two parameters with the options given to the constructor, the scalar
+    with some of them overridden."""
+    return [{"params": params[:2]}, {"params": params[2:], **overrides}]
 
 
 def compare_state(ours, theirs, dtype, what):
@@ -85,9 +87,8 @@ def test_optimizer_matches_torch_step_by_step(case, dtype, tmp_path):
     gradients = gradient_sequence(STEPS, dtype)
     ours_params = minigrad_params(arrays)
     their_params = [torch.tensor(a.copy()) for a in arrays]
-    ours = getattr(optim, name)(*groups_of(ours_params, options, overrides)[:1], **options)
-    theirs = getattr(torch.optim, name)(*groups_of(their_params, options, overrides)[:1], foreach=False,
-                                        **options)
+    ours = getattr(optim, name)(groups_of(ours_params, overrides), **options)
+    theirs = getattr(torch.optim, name)(groups_of(their_params, overrides), foreach=False, **options)
     for t in range(STEPS):
         set_grads(ours_params, gradients[t], minigrad.Tensor)
         set_grads(their_params, gradients[t], torch.tensor)
@@ -105,7 +106,7 @@ def test_optimizer_matches_torch_step_by_step(case, dtype, tmp_path):
                           tmp_path / "checkpoint.npz")
             checkpoint = load(tmp_path / "checkpoint.npz")
             ours_params = minigrad_params(checkpoint["params"])
-            ours = getattr(optim, name)(*groups_of(ours_params, {}, {})[:1], **options)
+            ours = getattr(optim, name)(groups_of(ours_params, {}), **options)     # the checkpoint brings the rest
             ours.load_state_dict(checkpoint["optimizer"])
             compare_state(ours, theirs, dtype, name)
     compare_state(ours, theirs, dtype, name)
