@@ -32,14 +32,13 @@ from minigrad import nn, optim
 from minigrad.data import DataLoader, fashion_mnist_arrays, load_fashion_mnist
 from minigrad.optim import lr_scheduler
 from minigrad.plot import plot
-from minigrad.serialization import load, save
 from minigrad.train import Accumulator, accuracy, evaluate_accuracy
 
 DATA_SETS = ("fashion-mnist",)
 
 NUM_EPOCHS = 30          # the book's num_epochs: every run trains this long, every schedule is plotted this long
 QUICK_EPOCHS = 2         # quick mode: a smoke test of every cell on a few hundred images
-QUICK_IMAGES = (256, 256)  # (training, test) images in quick mode
+QUICK_IMAGES = (128, 128)  # (training, test) images in quick mode
 LOG_EVERY = 50           # the book adds a point to the train curves every 50 minibatches
 # Each run draws its initial weights and its shuffling from its own seed, so that any run can be repeated (or
 # resumed) on its own. The seeds were fixed before the first full run and never changed.
@@ -198,7 +197,7 @@ def scheduler_state(scheduler):
 def save_checkpoint(path, config, epochs_done, net, trainer, scheduler, history):
     """Write the run's whole state after `epochs_done` epochs, atomically (a crash leaves the previous file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    save({"config": config, "epochs_done": epochs_done, "model": net.state_dict(), "optimizer": trainer.state_dict(),
+    mg.save({"config": config, "epochs_done": epochs_done, "model": net.state_dict(), "optimizer": trainer.state_dict(),
           "scheduler": scheduler_state(scheduler), "rng": mg.get_generator().bit_generator.state,
           "history": history}, path)
 
@@ -207,7 +206,7 @@ def restore_checkpoint(path, config, net, trainer, scheduler):
     """Load a checkpoint into the run's objects; return (epochs done, history), or None to start afresh."""
     if not path.exists():
         return None
-    state = load(path)
+    state = mg.load(path)
     if state["config"] != config:
         print(f"(checkpoint {path.name} was made with other settings, {state['config']}; this run starts afresh)")
         return None

@@ -15,7 +15,6 @@ from chapters.ch11 import sec11_lr_scheduler as sec
 from minigrad import nn, optim
 from minigrad.data import DataLoader
 from minigrad.optim import lr_scheduler
-from minigrad.serialization import load, save
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOOK_EPOCHS = 30
@@ -193,7 +192,7 @@ def test_interrupted_and_resumed_equals_uninterrupted_bit_for_bit(kind, tmp_path
     with pytest.raises(Interrupted):
         sec.train(net, StopsDuringEpoch(train_iter, 4), test_iter, 6, nn.CrossEntropyLoss(), trainer, scheduler,
                   checkpoint=tmp_path / "cut.npz", config=config)
-    assert load(tmp_path / "cut.npz")["epochs_done"] == 3
+    assert mg.load(tmp_path / "cut.npz")["epochs_done"] == 3
 
     mg.manual_seed(12345)   # a new process: whatever the generator holds is replaced by the checkpoint's
     train_iter, test_iter, net2, trainer2, scheduler2 = setup()
@@ -218,9 +217,9 @@ def test_resume_without_the_saved_generator_would_differ(tmp_path, capsys):
     net = tiny_net()
     sec.train(net, train_iter, test_iter, 2, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.3),
               checkpoint=tmp_path / "c.npz", config=config)
-    state = load(tmp_path / "c.npz")
+    state = mg.load(tmp_path / "c.npz")
     state["rng"] = np.random.default_rng(3).bit_generator.state
-    save(state, tmp_path / "c.npz")
+    mg.save(state, tmp_path / "c.npz")
     mg.manual_seed(3)
     train_iter, test_iter = tiny_data()
     net = tiny_net()
