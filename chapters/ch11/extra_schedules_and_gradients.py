@@ -167,8 +167,8 @@ def main(argv=None):
     twin = right.twinx()
     twin.plot(range(1, epochs + 1), plateau_lrs, "k--", label="lr (ReduceLROnPlateau)")
     twin.set_ylabel("learning rate")
-    right.legend(loc="upper center", fontsize=7)
-    twin.legend(loc="upper right", fontsize=7)
+    handles = right.get_lines() + twin.get_lines()
+    right.legend(handles, [h.get_label() for h in handles], loc="center right", fontsize=7)
     common.save_figure(left.figure, "decays", "Learning-rate decays from minigrad.optim.lr_scheduler")
 
     # 2. The same deep network with sigmoid and with ReLU, on the same weights and the same real batches.
