@@ -19,14 +19,13 @@ One difference from the book, on purpose: the book prints ``timer.avg()``, the m
 evaluations (200 examples), and calls it sec/epoch; here sec/epoch is the training time of all epochs
 divided by their number, which is what the words say. Both are machine-dependent and never compared.
 """
-import time
-
 import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
 from minigrad import nn
 from minigrad.plot import plot
+from minigrad.train import Timer
 
 EVALUATE_EVERY = 200       # examples between two evaluations of the full-data loss, as the book
 LOSS_YLIM = (0.22, 0.35)   # the book's Animator limits for every airfoil loss curve
@@ -36,27 +35,6 @@ def epochs_to_run(num_epochs):
     """``num_epochs``, or half of it (at least 1) in quick mode."""
     settings = common.current_settings()
     return max(1, num_epochs // 2) if settings is not None and settings.quick else num_epochs
-
-
-class Timer:
-    """Record intervals of wall time (d2l's Timer): start, stop, their sum and their running sum."""
-
-    def __init__(self):
-        self.times = []
-        self.start()
-
-    def start(self):
-        self._started = time.perf_counter()
-
-    def stop(self):
-        self.times.append(time.perf_counter() - self._started)
-        return self.times[-1]
-
-    def sum(self):
-        return sum(self.times)
-
-    def cumsum(self):
-        return np.cumsum(self.times).tolist()
 
 
 def linreg(X, w, b):

@@ -14,10 +14,11 @@ import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.airfoil_training import Timer, train_ch11, train_concise_ch11
+from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
 from minigrad import optim
 from minigrad.data import get_data_ch11
 from minigrad.plot import plot
+from minigrad.train import Timer
 
 DATA_SETS = ("airfoil",)
 

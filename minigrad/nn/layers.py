@@ -74,36 +74,31 @@ class Conv2d(Module):
         return text + ("" if self.bias is not None else ", bias=False")
 
 
-class MaxPool2d(Module):
-    """Largest value of each window; the gradient goes to the window's first maximum (as PyTorch)."""
+class _Pool2d(Module):
+    """A pooling window of ``kernel_size`` moved by ``stride`` (default: the window size, so windows tile)."""
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_Pool2d):
+    """Largest value of each window; the gradient goes to the window's first maximum (as PyTorch)."""
 
     def forward(self, x):
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
 
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class AvgPool2d(Module):
+class AvgPool2d(_Pool2d):
     """Mean of each window (zero padding counted, as PyTorch's default)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
 
     def forward(self, x):
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class ReLU(Module):

@@ -75,6 +75,15 @@ def _per_group(name, optimizer, value):
     return [value] * len(optimizer.param_groups)
 
 
+def _lambdas_per_group(optimizer, lr_lambda):
+    """One callable of the epoch per parameter group (LambdaLR, MultiplicativeLR)."""
+    lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
+    for f in lambdas:
+        if not callable(f):
+            raise TypeError(f"lr_lambda must be callable, but got {type(f).__name__}")
+    return lambdas
+
+
 def _current_lrs(optimizer):
     return [group["lr"] for group in optimizer.param_groups]
 
@@ -163,10 +172,7 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         _check_optimizer(optimizer)
-        self.lr_lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
-        for f in self.lr_lambdas:
-            if not callable(f):
-                raise TypeError(f"lr_lambda must be callable, but got {type(f).__name__}")
+        self.lr_lambdas = _lambdas_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -180,10 +186,7 @@ class MultiplicativeLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         _check_optimizer(optimizer)
-        self.lr_lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
-        for f in self.lr_lambdas:
-            if not callable(f):
-                raise TypeError(f"lr_lambda must be callable, but got {type(f).__name__}")
+        self.lr_lambdas = _lambdas_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
