@@ -196,7 +196,8 @@ def main(argv=None):
                         default=os.environ.get("QUICK", "").strip().lower() not in ("", "0", "false", "no", "off"),
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
-    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds a script may run (default 3600)")
+    parser.add_argument("--timeout", type=float, default=4 * 3600.0,
+                        help="seconds a script may run (default 4 hours: 11.11 on a busy 2-core machine)")
     args = parser.parse_args(argv)
 
     out_dir = Path(args.out).resolve()
