@@ -40,7 +40,7 @@ class Adam(Optimizer):
                     state = self._state(p)
                     if not state:
                         state.update(step=0, exp_avg=np.zeros_like(theta), exp_avg_sq=np.zeros_like(theta))
-                        if group["amsgrad"]:
+                        if group.get("amsgrad", False):
                             state["max_exp_avg_sq"] = np.zeros_like(theta)
                     t = state["step"] = state["step"] + 1
                     m, v = state["exp_avg"], state["exp_avg_sq"]
@@ -50,12 +50,17 @@ class Adam(Optimizer):
                         else:
                             g = g + lam * theta
                     m += (1 - beta1) * (g - m)
-                    v *= beta2
-                    v += (1 - beta2) * g * g
-                    if group["amsgrad"]:
+                    self._update_second_moment(v, g, beta2)
+                    if group.get("amsgrad", False):
                         v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
                     theta -= lr / (1 - beta1 ** t) * m / (np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps)
         return loss
+
+    @staticmethod
+    def _update_second_moment(v, g, beta2):
+        """v ← β2·v + (1 − β2)·g², in place."""
+        v *= beta2
+        v += (1 - beta2) * g * g
 
 
 class AdamW(Adam):
