@@ -79,11 +79,11 @@ def _check_roots(outputs, grad_outputs):
                 f"output {i} does not require grad: it was not computed from any tensor with requires_grad=True "
                 "(or it was computed under no_grad())")
         if g is None:
-            if out.data.size != 1:
+            if out._array.size != 1:
                 raise RuntimeError(
                     f"backward of a non-scalar output needs a gradient argument: output {i} has shape {out.shape}; "
                     "pass gradient= (same shape), or reduce the output to a scalar first (e.g. .sum())")
-            g = Tensor(np.ones_like(out.data))
+            g = Tensor(np.ones_like(out._array))
         else:
             g = g if isinstance(g, Tensor) else Tensor(np.asarray(g, dtype=out.dtype))
             if g.shape != out.shape:
@@ -123,6 +123,7 @@ def _walk(outputs, grad_outputs, create_graph, retain_graph, on_gradient):
 
 def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
     """Accumulate d(tensor)/d(leaf) into the ``.grad`` of every leaf that requires grad (see Tensor.backward)."""
+    from .tensor import Tensor
     if retain_graph is None:
         retain_graph = create_graph
 
@@ -132,9 +133,9 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
         if create_graph:
             node.grad = g if node.grad is None else node.grad + g
         elif node.grad is None:
-            node.grad = type(node)(np.array(g.data, dtype=node.dtype, copy=True))
+            node.grad = Tensor(np.array(g._array, dtype=node.dtype, copy=True))   # a plain Tensor, even for a Parameter
         else:
-            node.grad.data = node.grad.data + g.data
+            node.grad._array = node.grad._array + g._array
         return True
 
     _walk([tensor], [gradient], create_graph, retain_graph, accumulate_into_leaf)

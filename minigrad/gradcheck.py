@@ -14,12 +14,12 @@ class GradcheckError(AssertionError):
 
 
 def _float64_inputs(inputs):
-    return [Tensor(np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64), requires_grad=True)
+    return [Tensor(np.array(x._array if isinstance(x, Tensor) else x, dtype=np.float64), requires_grad=True)
             for x in inputs]
 
 
 def _scalarize(out, weights):
-    return (out * weights).sum() if out.data.size != 1 else out.sum()
+    return (out * weights).sum() if out._array.size != 1 else out.sum()
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-6, rtol=1e-4, seed=0, raise_exception=True):
@@ -35,16 +35,16 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-6, rtol=1e-4, seed=0, raise_exceptio
     analytic = grad(scalar, xs, allow_unused=True) if scalar.requires_grad else [None] * len(xs)
     worst = None
     for k, x in enumerate(xs):
-        expected = analytic[k].data if analytic[k] is not None else np.zeros_like(x.data)
-        numeric = np.zeros_like(x.data)
+        expected = analytic[k]._array if analytic[k] is not None else np.zeros_like(x._array)
+        numeric = np.zeros_like(x._array)
         with no_grad():
             for i in np.ndindex(x.shape):
-                saved = x.data[i]
-                x.data[i] = saved + eps
+                saved = x._array[i]
+                x._array[i] = saved + eps
                 up = _scalarize(fn(*xs), weights).item()
-                x.data[i] = saved - eps
+                x._array[i] = saved - eps
                 down = _scalarize(fn(*xs), weights).item()
-                x.data[i] = saved
+                x._array[i] = saved
                 numeric[i] = (up - down) / (2 * eps)
         excess = np.abs(expected - numeric) - (atol + rtol * np.abs(numeric))
         if excess.size and (worst is None or excess.max() > worst[0]):

@@ -59,7 +59,7 @@ def _describe(obj, where, arrays):
     if isinstance(obj, str):
         return {"type": "str", "value": obj}
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
-        array = np.asarray(obj.data if isinstance(obj, Tensor) else obj)
+        array = np.asarray(obj._array if isinstance(obj, Tensor) else obj)
         if array.dtype.hasobject:
             raise TypeError(f"cannot save the array at '{where or '/'}': its dtype is object, which would need "
                             "pickle")

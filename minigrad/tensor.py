@@ -20,7 +20,7 @@ _FLOATS = (np.float32, np.float64)
 def _as_array(data, dtype=None):
     """The numpy array a Tensor wraps: numpy arrays are shared (as ``torch.from_numpy``), Python data converted."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._array
     if dtype is not None:
         return np.asarray(data, dtype=dtype)
     if isinstance(data, np.ndarray):
@@ -44,7 +44,7 @@ class Tensor:
     __hash__ = object.__hash__      # == is elementwise, so hashing stays by identity
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
-        self.data = _as_array(data, dtype)
+        self._array = _as_array(data, dtype)
         self.grad = None
         self.requires_grad = False
         self.name = name
@@ -67,8 +67,8 @@ class Tensor:
 
     # ---- plumbing -------------------------------------------------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype not in _FLOATS:
-            raise TypeError(f"only float32/float64 tensors can require grad; this one is {self.data.dtype}")
+        if requires_grad and self._array.dtype not in _FLOATS:
+            raise TypeError(f"only float32/float64 tensors can require grad; this one is {self._array.dtype}")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -84,28 +84,48 @@ class Tensor:
 
     def detach(self):
         """The same values (shared memory), cut from the graph."""
-        return Tensor(self.data)
+        return Tensor(self._array)
+
+    @property
+    def data(self):
+        """As in PyTorch: a Tensor sharing this one's memory, cut from the graph (``p.data.zero_()`` is untracked)."""
+        return Tensor(self._array)
+
+    @data.setter
+    def data(self, value):
+        self._array = _as_array(value)
 
     def numpy(self):
-        return self.data
+        """The numpy array behind this tensor (shared memory); refused while it requires grad, as in PyTorch."""
+        if self.requires_grad:
+            raise RuntimeError("numpy() of a tensor that requires grad: call .detach().numpy() (the values, cut from "
+                               "the graph) instead")
+        return self._array
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` and matplotlib see the values (PyTorch refuses tensors that require grad; so do we)."""
+        array = self.numpy()
+        if dtype is not None and array.dtype != dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
 
     def item(self):
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(f"item() needs a tensor with one element; this one has shape {self.shape}")
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._array.tolist()
 
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    shape = property(lambda self: self._array.shape)
+    dtype = property(lambda self: self._array.dtype)
+    ndim = property(lambda self: self._array.ndim)
+    size = property(lambda self: self._array.size)
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._array)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -120,13 +140,13 @@ class Tensor:
         return int(self.item())
 
     def __format__(self, spec):
-        return format(self.item(), spec) if self.data.size == 1 and spec else format(str(self), spec)
+        return format(self.item(), spec) if self._array.size == 1 and spec else format(str(self), spec)
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        body = np.array2string(self._array, separator=", ", prefix="Tensor(")
         extras = []
-        if self.data.dtype != np.float32:
-            extras.append(f"dtype={self.data.dtype}")
+        if self._array.dtype != np.float32:
+            extras.append(f"dtype={self._array.dtype}")
         if self._backward is not None:
             extras.append(f"op={self._op}")
         elif self.requires_grad:
@@ -143,7 +163,7 @@ class Tensor:
 
     def _inplace(self, ufunc, other):
         self._check_inplace()
-        ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data, casting="same_kind")
+        ufunc(self._array, other._array if isinstance(other, Tensor) else other, out=self._array, casting="same_kind")
         return self
 
     def add_(self, other):
@@ -162,12 +182,12 @@ class Tensor:
 
     def zero_(self):
         self._check_inplace()
-        self.data[...] = 0
+        self._array[...] = 0
         return self
 
     def copy_(self, other):
         self._check_inplace()
-        self.data[...] = other.data if isinstance(other, Tensor) else other
+        self._array[...] = other._array if isinstance(other, Tensor) else other
         return self
 
     def astype(self, dtype):
@@ -176,7 +196,7 @@ class Tensor:
         if dtype == self.dtype:
             return self
         source = self.dtype
-        return Tensor.from_op(self.data.astype(dtype), (self,), "astype", lambda g: (g.astype(source),))
+        return Tensor.from_op(self._array.astype(dtype), (self,), "astype", lambda g: (g.astype(source),))
 
     def float(self):
         return self.astype(np.float32)
@@ -190,15 +210,15 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float, bool, np.generic)) and not isinstance(other, np.ndarray):
-            if self.data.dtype in _FLOATS:
-                return Tensor(np.asarray(other, dtype=self.data.dtype))
+            if self._array.dtype in _FLOATS:
+                return Tensor(np.asarray(other, dtype=self._array.dtype))
             return Tensor(other)
         return Tensor(other)
 
     def _binary(self, other, op, compute):
         other = self._lift(other)
         try:
-            return compute(self.data, other.data), other
+            return compute(self._array, other._array), other
         except ValueError as error:
             if "broadcast" in str(error):
                 raise ValueError(f"{op}: shapes {self.shape} and {other.shape} cannot be broadcast together") from None
@@ -235,7 +255,7 @@ class Tensor:
     def __pow__(self, exponent):
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
             x, p = self, exponent
-            return Tensor.from_op(x.data ** p, (x,), "pow", lambda g: (g * p * x ** (p - 1) if p != 0 else None,))
+            return Tensor.from_op(x._array ** p, (x,), "pow", lambda g: (g * p * x ** (p - 1) if p != 0 else None,))
         value, exponent = self._binary(exponent, "pow", np.power)
         a, b = self, exponent
 
@@ -243,14 +263,14 @@ class Tensor:
             ga = unbroadcast(g * b * a ** (b - 1), a.shape) if a.requires_grad else None
             gb = None
             if b.requires_grad:   # d(a^b)/db = a^b log a, taken as 0 where a == 0 (the limit for b > 0)
-                safe_log = where(a.data > 0, log(where(a.data > 0, a, 1.0)), 0.0)
+                safe_log = where(a._array > 0, log(where(a._array > 0, a, 1.0)), 0.0)
                 gb = unbroadcast(g * out * safe_log, b.shape)
             return ga, gb
         out = Tensor.from_op(value, (a, b), "pow", backward)
         return out
 
     def __neg__(self):
-        return Tensor.from_op(-self.data, (self,), "neg", lambda g: (-g,))
+        return Tensor.from_op(-self._array, (self,), "neg", lambda g: (-g,))
 
     def __radd__(self, other):
         return self._lift(other) + self
@@ -271,7 +291,7 @@ class Tensor:
         other = self._lift(other)
         a, b = self, other
         try:
-            value = np.matmul(a.data, b.data)
+            value = np.matmul(a._array, b._array)
         except ValueError:
             raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit (inner dimensions must agree)") \
                 from None
@@ -298,7 +318,7 @@ class Tensor:
 
     # ---- comparisons: masks, never differentiated -----------------------------------------------------------------
     def _compare(self, other, fn):
-        return Tensor(fn(self.data, other.data if isinstance(other, Tensor) else other))
+        return Tensor(fn(self._array, other._array if isinstance(other, Tensor) else other))
 
     __eq__ = lambda self, other: self._compare(other, np.equal)
     __ne__ = lambda self, other: self._compare(other, np.not_equal)
@@ -309,44 +329,44 @@ class Tensor:
 
     # ---- elementwise functions ------------------------------------------------------------------------------------
     def exp(self):
-        out = Tensor.from_op(np.exp(self.data), (self,), "exp", lambda g: (g * out,))
+        out = Tensor.from_op(np.exp(self._array), (self,), "exp", lambda g: (g * out,))
         return out
 
     def log(self):
         x = self
-        return Tensor.from_op(np.log(x.data), (x,), "log", lambda g: (g / x,))
+        return Tensor.from_op(np.log(x._array), (x,), "log", lambda g: (g / x,))
 
     def sqrt(self):
-        out = Tensor.from_op(np.sqrt(self.data), (self,), "sqrt", lambda g: (g / (2 * out),))
+        out = Tensor.from_op(np.sqrt(self._array), (self,), "sqrt", lambda g: (g / (2 * out),))
         return out
 
     def abs(self):
         x = self
-        return Tensor.from_op(np.abs(x.data), (x,), "abs", lambda g: (g * np.sign(x.data).astype(x.dtype),))
+        return Tensor.from_op(np.abs(x._array), (x,), "abs", lambda g: (g * np.sign(x._array).astype(x.dtype),))
 
     def sin(self):
         x = self
-        return Tensor.from_op(np.sin(x.data), (x,), "sin", lambda g: (g * x.cos(),))
+        return Tensor.from_op(np.sin(x._array), (x,), "sin", lambda g: (g * x.cos(),))
 
     def cos(self):
         x = self
-        return Tensor.from_op(np.cos(x.data), (x,), "cos", lambda g: (-g * x.sin(),))
+        return Tensor.from_op(np.cos(x._array), (x,), "cos", lambda g: (-g * x.sin(),))
 
     def sinh(self):
         x = self
-        return Tensor.from_op(np.sinh(x.data), (x,), "sinh", lambda g: (g * x.cosh(),))
+        return Tensor.from_op(np.sinh(x._array), (x,), "sinh", lambda g: (g * x.cosh(),))
 
     def cosh(self):
         x = self
-        return Tensor.from_op(np.cosh(x.data), (x,), "cosh", lambda g: (g * x.sinh(),))
+        return Tensor.from_op(np.cosh(x._array), (x,), "cosh", lambda g: (g * x.sinh(),))
 
     def tanh(self):
-        out = Tensor.from_op(np.tanh(self.data), (self,), "tanh", lambda g: (g * (1 - out * out),))
+        out = Tensor.from_op(np.tanh(self._array), (self,), "tanh", lambda g: (g * (1 - out * out),))
         return out
 
     def sigmoid(self):
         # exp of a non-positive number only, so large |x| neither overflows nor loses the small side
-        x = self.data
+        x = self._array
         e = np.exp(-np.abs(x))
         value = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
         out = Tensor.from_op(value, (self,), "sigmoid", lambda g: (g * out * (1 - out),))
@@ -354,12 +374,12 @@ class Tensor:
 
     def relu(self):
         x = self
-        return Tensor.from_op(np.maximum(x.data, 0), (x,), "relu", lambda g: (g * (x.data > 0).astype(g.dtype),))
+        return Tensor.from_op(np.maximum(x._array, 0), (x,), "relu", lambda g: (g * (x._array > 0).astype(g.dtype),))
 
     # ---- reductions -----------------------------------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
         x = self
-        return Tensor.from_op(x.data.sum(axis=axis, keepdims=keepdims), (x,), "sum",
+        return Tensor.from_op(x._array.sum(axis=axis, keepdims=keepdims), (x,), "sum",
                               lambda g: (_expand_reduced(g, x.shape, axis, keepdims),))
 
     def mean(self, axis=None, keepdims=False):
@@ -370,24 +390,24 @@ class Tensor:
     def max(self, axis=None, keepdims=False):
         """Largest entries; the gradient is shared equally among tied maxima (as ``torch.amax``)."""
         x = self
-        peak = x.data.max(axis=axis, keepdims=True)
+        peak = x._array.max(axis=axis, keepdims=True)
 
         def backward(g):
-            hits = x.data == peak
+            hits = x._array == peak
             share = (hits / hits.sum(axis=axis, keepdims=True)).astype(g.dtype)
             return (_expand_reduced(g, x.shape, axis, keepdims) * share,)
         value = peak if keepdims else np.squeeze(peak, axis=axis)
         return Tensor.from_op(value, (x,), "max", backward)
 
     def argmax(self, axis=None):
-        return Tensor(np.argmax(self.data, axis=axis))
+        return Tensor(np.argmax(self._array, axis=axis))
 
     # ---- shape ops --------------------------------------------------------------------------------------------
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         x = self
         try:
-            value = x.data.reshape(shape)
+            value = x._array.reshape(shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                              f"into {tuple(shape)}") from None
@@ -401,7 +421,7 @@ class Tensor:
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         axes = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
         inverse = tuple(np.argsort(axes))
-        return Tensor.from_op(self.data.transpose(axes), (self,), "transpose", lambda g: (g.transpose(inverse),))
+        return Tensor.from_op(self._array.transpose(axes), (self,), "transpose", lambda g: (g.transpose(inverse),))
 
     permute = transpose
     T = property(lambda self: self.transpose())
@@ -413,13 +433,13 @@ class Tensor:
 
     def broadcast_to(self, shape):
         x = self
-        return Tensor.from_op(np.broadcast_to(x.data, shape), (x,), "broadcast_to",
+        return Tensor.from_op(np.broadcast_to(x._array, shape), (x,), "broadcast_to",
                               lambda g: (unbroadcast(g, x.shape),))
 
     def __getitem__(self, index):
         index = _plain_index(index)
         x = self
-        return Tensor.from_op(x.data[index], (x,), "getitem", lambda g: (_index_add(g, index, x.shape),))
+        return Tensor.from_op(x._array[index], (x,), "getitem", lambda g: (_index_add(g, index, x.shape),))
 
 
 # ---- ops used by the ones above ------------------------------------------------------------------------------
@@ -448,8 +468,8 @@ def _expand_reduced(g, shape, axis, keepdims):
 def _plain_index(index):
     """Indices as numpy takes them: Tensors become arrays."""
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    return index.data if isinstance(index, Tensor) else index
+        return tuple(i._array if isinstance(i, Tensor) else i for i in index)
+    return index._array if isinstance(index, Tensor) else index
 
 
 def _has_integer_array(index):
@@ -461,9 +481,9 @@ def _index_add(g, index, shape):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up): the gradient of ``x[index]``."""
     value = np.zeros(shape, dtype=g.dtype)
     if _has_integer_array(index):
-        np.add.at(value, index, g.data)
+        np.add.at(value, index, g._array)
     else:
-        value[index] = g.data
+        value[index] = g._array
     return Tensor.from_op(value, (g,), "index_add", lambda gg: (gg[index],))
 
 
@@ -476,10 +496,10 @@ def _tensor(x, like=None):
 
 def where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b`` (broadcast); each side's gradient is masked accordingly."""
-    mask = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    mask = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     a = _tensor(a, b if isinstance(b, Tensor) else None)
     b = _tensor(b, a)
-    value = np.where(mask, a.data, b.data)
+    value = np.where(mask, a._array, b._array)
 
     def backward(g):
         take_a = mask.astype(g.dtype)
@@ -492,10 +512,10 @@ def maximum(a, b):
     """Elementwise max; where the two are equal each gets half the gradient (as ``torch.maximum``)."""
     a = _tensor(a, b if isinstance(b, Tensor) else None)
     b = _tensor(b, a)
-    value = np.maximum(a.data, b.data)
+    value = np.maximum(a._array, b._array)
 
     def backward(g):
-        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
+        share_a = ((a._array > b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
         return (unbroadcast(g * share_a, a.shape) if a.requires_grad else None,
                 unbroadcast(g * (1 - share_a), b.shape) if b.requires_grad else None)
     return Tensor.from_op(value, (a, b), "maximum", backward)
@@ -504,7 +524,7 @@ def maximum(a, b):
 def concatenate(tensors, axis=0):
     tensors = [_tensor(t) for t in tensors]
     sizes = np.cumsum([t.shape[axis] for t in tensors])[:-1]
-    value = np.concatenate([t.data for t in tensors], axis=axis)
+    value = np.concatenate([t._array for t in tensors], axis=axis)
 
     def backward(g):
         bounds = zip([0, *sizes], [*sizes, g.shape[axis]])
@@ -517,7 +537,7 @@ cat = concatenate
 
 def stack(tensors, axis=0):
     tensors = [_tensor(t) for t in tensors]
-    value = np.stack([t.data for t in tensors], axis=axis)
+    value = np.stack([t._array for t in tensors], axis=axis)
 
     def backward(g):
         where_ = (slice(None),) * (axis % g.ndim)
@@ -554,11 +574,11 @@ def ones(*shape, dtype=np.float32, requires_grad=False):
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
-    return Tensor(np.zeros_like(_tensor(t).data, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.zeros_like(_tensor(t)._array, dtype=dtype), requires_grad=requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False):
-    return Tensor(np.ones_like(_tensor(t).data, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.ones_like(_tensor(t)._array, dtype=dtype), requires_grad=requires_grad)
 
 
 def full(shape, value, dtype=np.float32, requires_grad=False):

@@ -60,7 +60,7 @@ class Accumulator:
 
 
 def _array(value):
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value._array if isinstance(value, Tensor) else np.asarray(value)
 
 
 def accuracy(y_hat, y):
@@ -199,7 +199,7 @@ def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None,
             y = y if isinstance(y, Tensor) else Tensor(np.asarray(y))
             y_hat = net(X)
             l = loss(y_hat, y)
-            value = float(l.data.mean())
+            value = float(l._array.mean())
             if not math.isfinite(value):
                 status.clear()
                 raise FloatingPointError(

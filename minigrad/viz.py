@@ -18,7 +18,7 @@ def _describe(output):
     nodes = topological_order([output])
     numbers = {id(n): i for i, n in enumerate(nodes)}
     try:
-        grads = grad(output.sum() if output.data.size != 1 else output, nodes, retain_graph=True, allow_unused=True)
+        grads = grad(output.sum() if output._array.size != 1 else output, nodes, retain_graph=True, allow_unused=True)
     except RuntimeError:     # e.g. the graph was already released: show the structure without gradients
         grads = [None] * len(nodes)
     return nodes, numbers, grads
@@ -39,7 +39,7 @@ def graph_table(output):
     for node, g in zip(nodes, grads):
         inputs = ", ".join(f"#{numbers[id(p)]}" for p in node._parents if id(p) in numbers)
         rows.append((str(numbers[id(node)]), _label(node, numbers), str(node.shape), str(node.dtype),
-                     inputs or "-", _summary(node.data), _summary(None if g is None else g.data)))
+                     inputs or "-", _summary(node._array), _summary(None if g is None else g._array)))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
@@ -69,7 +69,7 @@ def draw_graph(output, path=None):
                 px, py = position[id(parent)]
                 ax.annotate("", xy=(x - 0.38, y), xytext=(px + 0.38, py),
                             arrowprops=dict(arrowstyle="->", color="gray"))
-        text = f"{_label(node, numbers)}\n{node.shape}\ngrad {_summary(None if g is None else g.data)}"
+        text = f"{_label(node, numbers)}\n{node.shape}\ngrad {_summary(None if g is None else g._array)}"
         ax.text(x, y, text, ha="center", va="center", fontsize=8,
                 bbox=dict(boxstyle="round", fc="lightyellow" if node._op is None else "lightblue"))
     ax.set_xlim(-0.6, width - 0.4)

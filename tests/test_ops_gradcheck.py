@@ -50,7 +50,7 @@ CASES = {
     "sigmoid": (lambda a: mg.sigmoid(a), [r(4, low=-8, high=8)]),
     "relu": (lambda a: mg.relu(a), [r(6)]),
     "maximum": (lambda a, b: mg.maximum(a, b), [r(3, 4), r(4)]),
-    "where": (lambda a, b: mg.where(a.data > 0, a, b), [r(3, 4), r(4)]),
+    "where": (lambda a, b: mg.where(a._array > 0, a, b), [r(3, 4), r(4)]),
     "sum all": (lambda a: a.sum(), [r(3, 4)]),
     "sum axis": (lambda a: a.sum(axis=1), [r(3, 4, 2)]),
     "sum axes keepdims": (lambda a: a.sum(axis=(0, 2), keepdims=True), [r(3, 4, 2)]),
@@ -66,7 +66,7 @@ CASES = {
     "getitem slice": (lambda a: a[1:, ::2], [r(3, 4)]),
     "getitem int array repeats": (lambda a: a[np.array([0, 2, 0, 0])], [r(3, 2)]),
     "getitem pair of arrays": (lambda a: a[np.arange(3), np.array([1, 0, 1])], [r(3, 2)]),
-    "getitem bool mask": (lambda a: a[a.data > 0], [r(3, 4)]),
+    "getitem bool mask": (lambda a: a[a._array > 0], [r(3, 4)]),
     "concatenate": (lambda a, b: mg.concatenate([a, b], axis=1), [r(2, 3), r(2, 1)]),
     "stack": (lambda a, b: mg.stack([a, b], axis=1), [r(2, 3), r(2, 3)]),
     "broadcast_to": (lambda a: a.broadcast_to((2, 3, 4)), [r(3, 1)]),
@@ -97,7 +97,7 @@ def test_gradcheck_reports_the_worst_element():
         def backward(g):
             scale = np.array([2.0, 2.0, 3.0])
             return (g * x * scale,)
-        return mg.Tensor.from_op(out.data, (x,), "wrong_square", backward)
+        return mg.Tensor.from_op(out._array, (x,), "wrong_square", backward)
 
     with pytest.raises(GradcheckError, match=r"input 0, element \(2,\)"):
         gradcheck(wrong_square, [np.array([1.0, 2.0, 3.0])])

@@ -33,7 +33,7 @@ CASES = {
     "relu at zero": (lambda a: mg.relu(a), lambda a: torch.relu(a), [np.array([-1.0, 0.0, 2.0])]),
     "maximum with ties": (lambda a, b: mg.maximum(a, b), lambda a, b: torch.maximum(a, b),
                           [np.array([1.0, 2.0, 3.0]), np.array([1.0, 5.0, 0.0])]),
-    "where": (lambda a, b: mg.where(a.data > 0, a, b), lambda a, b: torch.where(a > 0, a, b), [r(3, 4), r(4)]),
+    "where": (lambda a, b: mg.where(a._array > 0, a, b), lambda a, b: torch.where(a > 0, a, b), [r(3, 4), r(4)]),
     "reductions": (lambda a: a.sum(axis=1) * a.mean(axis=0, keepdims=True).sum() + a.max(axis=1),
                    lambda a: a.sum(dim=1) * a.mean(dim=0, keepdim=True).sum() + a.amax(dim=1), [r(3, 4)]),
     "max with ties": (lambda a: a.max(), lambda a: a.amax(), [np.array([[1.0, 3.0], [3.0, 0.0]])]),
@@ -59,10 +59,10 @@ def test_values_and_gradients_match_pytorch(name, dtype):
     (ref * torch.tensor(weights, dtype=ref.dtype)).sum().backward()
     tol = dict(rtol=1e-12, atol=1e-12) if dtype == np.float64 else dict(rtol=2e-5, atol=2e-5)
     assert out.dtype == dtype
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), **tol)
+    np.testing.assert_allclose(out._array, ref.detach().numpy(), **tol)
     for x, t in zip(ours, theirs):
         assert x.grad.dtype == dtype
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), **tol)
+        np.testing.assert_allclose(x.grad._array, t.grad.numpy(), **tol)
 
 
 def test_hessian_vector_product_matches_pytorch():
@@ -73,4 +73,4 @@ def test_hessian_vector_product_matches_pytorch():
     t = torch.tensor(x0, requires_grad=True)
     tg, = torch.autograd.grad((t * torch.cos(np.pi * t) + torch.cosh(2 * t)).sum() * t.sum(), t, create_graph=True)
     thv, = torch.autograd.grad((tg * torch.tensor(v)).sum(), t)
-    np.testing.assert_allclose(hv.data, thv.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(hv._array, thv.numpy(), rtol=1e-12)

@@ -61,7 +61,7 @@ def test_reported_numbers_equal_an_independent_computation():
     net = Recorder()
     history = train(net, batches(x, y, 32), batches(x, y, 50), 1, nn.CrossEntropyLoss(),
                     SGD(net.parameters(), lr=0.0), out=io.StringIO())
-    w, b = net.fc.weight.numpy().astype(np.float64), net.fc.bias.numpy().astype(np.float64)
+    w, b = net.fc.weight.detach().numpy().astype(np.float64), net.fc.bias.detach().numpy().astype(np.float64)
     logits = x @ w.T + b
     log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     expected_loss = -log_probs[np.arange(len(y)), y].mean()
@@ -98,13 +98,13 @@ def test_a_nan_loss_stops_training_with_a_clear_message():
     with pytest.raises(FloatingPointError, match=r"loss became nan at epoch 1, batch 3 \(lr 0.25\)"):
         train(net, batches(x, y, 20), batches(x, y, 50), 2, nn.CrossEntropyLoss(), SGD(net.parameters(), lr=0.25),
               out=io.StringIO())
-    assert np.isfinite(net.fc.weight.numpy()).all(), "the NaN batch must not reach the weights"
+    assert np.isfinite(net.fc.weight.detach().numpy()).all(), "the NaN batch must not reach the weights"
 
 
 def test_evaluate_accuracy_runs_in_eval_mode_without_a_graph_in_chunks():
     x, y = blobs(2500)
     net = Recorder()
-    expected = ((x @ net.fc.weight.numpy().T + net.fc.bias.numpy()).argmax(axis=1) == y).mean()
+    expected = ((x @ net.fc.weight.detach().numpy().T + net.fc.bias.detach().numpy()).argmax(axis=1) == y).mean()
     assert evaluate_accuracy(net, [(x, y)], chunk_size=1024) == pytest.approx(expected)
     assert net.calls == [(1024, False, False), (1024, False, False), (452, False, False)]
     assert net.training, "the previous mode comes back"

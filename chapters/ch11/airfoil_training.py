@@ -56,7 +56,7 @@ def evaluate_loss(net, data_iter, loss):
     features, labels = data_iter.dataset.arrays
     with mg.no_grad():
         out = net(mg.Tensor(features))
-        values = loss(out, mg.Tensor(labels).reshape(out.shape)).data
+        values = loss(out, mg.Tensor(labels).reshape(out.shape))._array
     return float(values.sum(dtype=np.float64) / values.size)
 
 

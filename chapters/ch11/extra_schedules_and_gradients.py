@@ -116,10 +116,10 @@ def layer_statistics(net, batches):
             for module in net:
                 h = module(h)
                 if isinstance(module, nn.Sigmoid):
-                    slopes[k] += float(np.mean(h.numpy() * (1 - h.numpy())))
+                    slopes[k] += float(np.mean(h.detach().numpy() * (1 - h.detach().numpy())))
                     k += 1
                 elif isinstance(module, nn.ReLU):
-                    slopes[k] += float(np.mean(h.numpy() > 0))
+                    slopes[k] += float(np.mean(h.detach().numpy() > 0))
                     k += 1
     return norms / len(batches), slopes / len(batches)
 

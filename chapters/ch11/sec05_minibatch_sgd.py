@@ -80,7 +80,7 @@ def store_numpy(A, index, value):
 
 
 def store_tensor(A, index, value):
-    A.data[index] = value.data  # minigrad Tensors have no item assignment; write into the result's array
+    A._array[index] = value._array  # minigrad Tensors have no item assignment; write into the result's array
 
 
 time_products("numpy", B, C, np.zeros((256, 256), dtype=np.float32),

@@ -13,7 +13,7 @@ class ArrayDataset:
     def __init__(self, *arrays):
         if not arrays:
             raise ValueError("ArrayDataset needs at least one array")
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
+        self.arrays = tuple(a._array if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
         lengths = [len(a) if a.ndim else None for a in self.arrays]
         if None in lengths or len(set(lengths)) != 1:
             shapes = ", ".join(str(a.shape) for a in self.arrays)

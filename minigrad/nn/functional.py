@@ -150,10 +150,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
     kernel, out_hw = _conv_geometry(x.shape, w.shape, stride, padding, "conv2d")
     dtype = _common_float(x, w, b)
 
-    cols = _im2col(_padded_batch_last(x.data.astype(dtype, copy=False), padding), kernel, stride, out_hw)
-    out = w.data.astype(dtype, copy=False).reshape(w.shape[0], -1) @ cols
+    cols = _im2col(_padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+    out = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1) @ cols
     if b is not None:
-        out += b.data.astype(dtype, copy=False)[:, None]
+        out += b._array.astype(dtype, copy=False)[:, None]
     value = _batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
 
     def backward(g):
@@ -171,7 +171,7 @@ def conv2d_input_grad(grad_output, weight, input_shape, stride=1, padding=0):
     stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
     kernel, out_hw = _conv_geometry(input_shape, w.shape, stride, padding, "conv2d_input_grad")
     dtype = _common_float(g, w)
-    cols = w.data.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ _rows(g.data.astype(dtype, copy=False))
+    cols = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ _rows(g._array.astype(dtype, copy=False))
     value = _col2im(cols, input_shape, kernel, stride, padding, out_hw)
 
     def backward(h):    # the op is bilinear in (g, w): <result, h> = <g, conv2d(h, w)>
@@ -188,10 +188,10 @@ def conv2d_weight_grad(input, grad_output, weight_shape, stride=1, padding=0, co
     kernel, out_hw = _conv_geometry(x.shape, weight_shape, stride, padding, "conv2d_weight_grad")
     dtype = _common_float(x, g)
     if cols is None or cols.dtype != dtype:
-        cols = _im2col(_padded_batch_last(x.data.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+        cols = _im2col(_padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
     # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first and
     # a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
-    value = (cols @ _rows(g.data.astype(dtype, copy=False)).T).T.reshape(weight_shape)
+    value = (cols @ _rows(g._array.astype(dtype, copy=False)).T).T.reshape(weight_shape)
 
     def backward(h):    # bilinear in (x, g): <result, h> = <g, conv2d(x, h)>
         gx = conv2d_input_grad(g, h, x.shape, stride, padding) if x.requires_grad else None
@@ -224,7 +224,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0):
     after ReLU, where whole windows are 0) give the same gradients as PyTorch."""
     x = _check_images(input, "max_pool2d")
     kernel, stride, padding, out_hw = _pool_geometry(x.shape, kernel_size, stride, padding, "max_pool2d")
-    padded = _padded_batch_last(x.data, padding, fill=-np.inf)
+    padded = _padded_batch_last(x._array, padding, fill=-np.inf)
     slices = _window_slices(kernel, stride, out_hw)
     best = padded[slices[0]].copy()
     first_max = np.zeros(best.shape, dtype=np.uint8 if len(slices) < 256 else np.int32)
@@ -250,7 +250,7 @@ def max_pool2d_scatter(grad_output, first_max, input_shape, kernel, stride, padd
     tiled = (kernel == stride and padding == (0, 0) and (out_h * kernel[0], out_w * kernel[1]) == (H, W))
     shape = (C, H + 2 * padding[0], W + 2 * padding[1], N)
     padded = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)  # tiled: all written
-    rows = _batch_last(g.data)
+    rows = _batch_last(g._array)
     for index, where in enumerate(slices):
         if overlapping:
             padded[where] += rows * (first_max == index)
@@ -266,7 +266,7 @@ def max_pool2d_scatter(grad_output, first_max, input_shape, kernel, stride, padd
 def max_pool2d_gather(input, first_max, kernel, stride, padding):
     """The value at each window's ``first_max`` position (adjoint of max_pool2d_scatter)."""
     x = input
-    padded = _padded_batch_last(x.data, padding)
+    padded = _padded_batch_last(x._array, padding)
     slices = _window_slices(kernel, stride, first_max.shape[1:3])
     out = np.zeros(first_max.shape, dtype=x.dtype)
     for index, where in enumerate(slices):
@@ -282,7 +282,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0):
     """Mean of each window, as ``torch.nn.functional.avg_pool2d`` (zero padding counted, as its default)."""
     x = _check_images(input, "avg_pool2d")
     kernel, stride, padding, out_hw = _pool_geometry(x.shape, kernel_size, stride, padding, "avg_pool2d")
-    padded = _padded_batch_last(x.data, padding)
+    padded = _padded_batch_last(x._array, padding)
     slices = _window_slices(kernel, stride, out_hw)
     total = padded[slices[0]].copy()
     for where in slices[1:]:
@@ -300,7 +300,7 @@ def avg_pool2d_spread(grad_output, input_shape, kernel, stride, padding):
     g = grad_output
     N, C, H, W = input_shape
     padded = np.zeros((C, H + 2 * padding[0], W + 2 * padding[1], N), dtype=g.dtype)
-    share = _batch_last(g.data) / (kernel[0] * kernel[1])
+    share = _batch_last(g._array) / (kernel[0] * kernel[1])
     for where in _window_slices(kernel, stride, g.shape[2:]):
         padded[where] += share
     value = _unpad_batch_first(padded, padding, H, W)
@@ -325,7 +325,7 @@ def _reduce(losses, reduction, op):
 
 
 def _labels(target, logits):
-    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    labels = target._array if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold integer class labels, got dtype {labels.dtype}")
     N, classes = logits.shape
@@ -341,7 +341,7 @@ def _labels(target, logits):
 def softmax(input, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so that exp never overflows."""
     x = _float_tensor(input, "input", "softmax")
-    e = (x - Tensor(x.data.max(axis=axis, keepdims=True))).exp()
+    e = (x - Tensor(x._array.max(axis=axis, keepdims=True))).exp()
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -355,8 +355,8 @@ def cross_entropy(input, target, reduction="mean"):
         raise ValueError(f"cross_entropy: input must be logits of shape (N, classes), got shape {z.shape}")
     labels = _labels(target, z)
     rows = np.arange(z.shape[0])
-    peak = z.data.max(axis=1, keepdims=True)
-    shifted = z.data - peak
+    peak = z._array.max(axis=1, keepdims=True)
+    shifted = z._array - peak
     log_sum = np.log(np.exp(shifted).sum(axis=1))
     losses = log_sum - shifted[rows, labels]
 

@@ -11,7 +11,7 @@ from ..random import get_generator
 
 
 def _fill(tensor, values):
-    tensor.data[...] = values
+    tensor._array[...] = values
     return tensor
 
 

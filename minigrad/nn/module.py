@@ -128,7 +128,7 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"to_dtype: parameters must stay floating point, got {dtype}")
         for parameter in self.parameters():
-            parameter.data = parameter.data.astype(dtype)
+            parameter._array = parameter._array.astype(dtype)
             parameter.grad = None
         return self
 
@@ -141,7 +141,7 @@ class Module:
     # ---- saving and loading -----------------------------------------------------------------------------------------
     def state_dict(self):
         """{dotted name: copy of the parameter's numpy array}, in registration order."""
-        return {name: parameter.data.copy() for name, parameter in self.named_parameters()}
+        return {name: parameter._array.copy() for name, parameter in self.named_parameters()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays into the parameters (keeping each parameter's dtype). Every name and shape is checked first,
@@ -155,7 +155,7 @@ class Module:
         for name, parameter in own.items():
             if name not in state_dict:
                 continue
-            value = np.asarray(state_dict[name].data if isinstance(state_dict[name], Tensor) else state_dict[name])
+            value = np.asarray(state_dict[name]._array if isinstance(state_dict[name], Tensor) else state_dict[name])
             if value.shape != parameter.shape:
                 raise ValueError(f"load_state_dict: {name} has shape {parameter.shape} in the model but "
                                  f"{value.shape} in the state dict")
@@ -163,7 +163,7 @@ class Module:
                 raise TypeError(f"load_state_dict: {name} has dtype {value.dtype} in the state dict, not a number")
             arrays[name] = value
         for name, value in arrays.items():
-            own[name].data[...] = value
+            own[name]._array[...] = value
         return missing, unexpected
 
     # ---- printing -----------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class Adadelta(Optimizer):
             for group in self.param_groups:
                 lr, rho, eps, lam = group["lr"], group["rho"], group["eps"], group["weight_decay"]
                 for p in self._params_with_grad(group):
-                    theta, g = p.data, p.grad.data
+                    theta, g = p._array, p.grad._array
                     state = self._state(p)
                     if not state:
                         state.update(step=0, square_avg=np.zeros_like(theta), acc_delta=np.zeros_like(theta))

@@ -26,7 +26,7 @@ class Adagrad(Optimizer):
         super().add_param_group(param_group)
         group = self.param_groups[-1]
         for p in group["params"]:
-            self.state[p] = {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+            self.state[p] = {"step": 0, "sum": np.full_like(p._array, group["initial_accumulator_value"])}
 
     def _check_group(self, group):
         check_number("lr", group["lr"], low=0.0)
@@ -41,7 +41,7 @@ class Adagrad(Optimizer):
             for group in self.param_groups:
                 lr, lam, eps = group["lr"], group["weight_decay"], group["eps"]
                 for p in self._params_with_grad(group):
-                    theta, g = p.data, p.grad.data
+                    theta, g = p._array, p.grad._array
                     state = self.state[p]
                     t = state["step"] = state["step"] + 1
                     s = state["sum"]

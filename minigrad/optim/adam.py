@@ -36,7 +36,7 @@ class Adam(Optimizer):
             for group in self.param_groups:
                 lr, (beta1, beta2), eps, lam = group["lr"], group["betas"], group["eps"], group["weight_decay"]
                 for p in self._params_with_grad(group):
-                    theta, g = p.data, p.grad.data
+                    theta, g = p._array, p.grad._array
                     state = self._state(p)
                     if not state:
                         state.update(step=0, exp_avg=np.zeros_like(theta), exp_avg_sq=np.zeros_like(theta))

@@ -7,7 +7,7 @@ The interface is torch.optim's, so that a PyTorch user's hands already know it:
     checkpoint = opt.state_dict(); opt.load_state_dict(checkpoint)
 
 Each subclass checks its hyperparameters in `_check_group` and writes its update rule in `step`, on the
-parameters' numpy arrays in place (`p.data`, `p.grad.data`), in the parameters' dtype.
+parameters' numpy arrays in place (`p._array`, `p.grad._array`), in the parameters' dtype.
 """
 import copy
 import numbers
@@ -61,8 +61,8 @@ class Optimizer:
         for i, p in enumerate(group["params"]):
             if not isinstance(p, Tensor):
                 raise TypeError(f"params[{i}] is a {type(p).__name__}; an optimizer optimizes Tensors only")
-            if not np.issubdtype(p.data.dtype, np.floating):
-                raise TypeError(f"params[{i}] has dtype {p.data.dtype}; only floating point Tensors can be "
+            if not np.issubdtype(p._array.dtype, np.floating):
+                raise TypeError(f"params[{i}] has dtype {p._array.dtype}; only floating point Tensors can be "
                                 "optimized")
         for name, default in self.defaults.items():
             group.setdefault(name, default)
@@ -91,7 +91,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad._array[...] = 0
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return what `closure` (if given) returns."""
@@ -109,9 +109,9 @@ class Optimizer:
         for p in group["params"]:
             if p.grad is None:
                 continue
-            if p.grad.data.shape != p.data.shape or p.grad.data.dtype != p.data.dtype:
-                raise ValueError(f"a parameter of shape {p.data.shape} and dtype {p.data.dtype} has a gradient "
-                                 f"of shape {p.grad.data.shape} and dtype {p.grad.data.dtype}")
+            if p.grad._array.shape != p._array.shape or p.grad._array.dtype != p._array.dtype:
+                raise ValueError(f"a parameter of shape {p._array.shape} and dtype {p._array.dtype} has a gradient "
+                                 f"of shape {p.grad._array.shape} and dtype {p.grad._array.dtype}")
             yield p
 
     def _state(self, p):
@@ -174,12 +174,12 @@ class Optimizer:
             new_state[p] = {}
             for name, value in saved_state.items():
                 if isinstance(value, Tensor):
-                    value = value.data
+                    value = value._array
                 if isinstance(value, np.ndarray):
-                    if value.shape != p.data.shape:
+                    if value.shape != p._array.shape:
                         raise ValueError(f"state '{name}' of parameter {index} has shape {value.shape}, but the "
-                                         f"parameter has shape {p.data.shape}")
-                    value = value.astype(p.data.dtype, copy=True)
+                                         f"parameter has shape {p._array.shape}")
+                    value = value.astype(p._array.dtype, copy=True)
                 new_state[p][name] = value
         self.param_groups = new_groups
         self.state = new_state

@@ -42,7 +42,7 @@ class RMSprop(Optimizer):
             for group in self.param_groups:
                 lr, alpha, eps, lam, mu = (group[k] for k in ("lr", "alpha", "eps", "weight_decay", "momentum"))
                 for p in self._params_with_grad(group):
-                    theta, g = p.data, p.grad.data
+                    theta, g = p._array, p.grad._array
                     state = self._state(p)
                     if not state:
                         state["step"] = 0

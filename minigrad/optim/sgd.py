@@ -39,7 +39,7 @@ class SGD(Optimizer):
             for group in self.param_groups:
                 lr, mu, tau, lam = group["lr"], group["momentum"], group["dampening"], group["weight_decay"]
                 for p in self._params_with_grad(group):
-                    theta, g = p.data, p.grad.data
+                    theta, g = p._array, p.grad._array
                     if lam != 0:
                         g = g + lam * theta
                     if mu != 0:

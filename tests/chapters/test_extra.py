@@ -91,8 +91,8 @@ def test_layer_gradient_norms_and_slopes_match_pytorch_on_the_same_weights(activ
     theirs = [m for m in reference if isinstance(m, torch.nn.Linear)]
     with torch.no_grad():
         for a, b in zip(ours, theirs):
-            b.weight.copy_(torch.from_numpy(a.weight.numpy()))
-            b.bias.copy_(torch.from_numpy(a.bias.numpy()))
+            b.weight.copy_(torch.from_numpy(a.weight.detach().numpy()))
+            b.bias.copy_(torch.from_numpy(a.bias.detach().numpy()))
     torch.nn.functional.cross_entropy(reference(torch.from_numpy(X)), torch.from_numpy(y)).backward()
     assert norms == pytest.approx([m.weight.grad.norm().item() for m in theirs], rel=1e-4)
     h, expected_slopes = torch.from_numpy(X), []

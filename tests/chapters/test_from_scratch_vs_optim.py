@@ -58,7 +58,7 @@ def backward(params, X, y):
 def compare(update, states, hyperparams, make_optimizer, rtol, atol):
     """Run both copies side by side for STEPS minibatches, checking their parameters after every step."""
     scratch, reference = initial_params(), initial_params()
-    start = [p.data.copy() for p in reference]
+    start = [p._array.copy() for p in reference]
     optimizer = make_optimizer(reference)
     for step, (X, y) in enumerate(regression_batches()):
         backward(scratch, X, y)
@@ -67,10 +67,10 @@ def compare(update, states, hyperparams, make_optimizer, rtol, atol):
         backward(reference, X, y)
         optimizer.step()
         for p, q in zip(scratch, reference):
-            assert p.grad is not None and not p.grad.data.any(), "the update rule must zero the gradients"
-            np.testing.assert_allclose(p.data, q.data, rtol=rtol, atol=atol,
+            assert p.grad is not None and not p.grad._array.any(), "the update rule must zero the gradients"
+            np.testing.assert_allclose(p._array, q._array, rtol=rtol, atol=atol,
                                        err_msg=f"parameters differ after step {step + 1}")
-    distance = max(float(np.max(np.abs(q.data - q0))) for q, q0 in zip(reference, start))
+    distance = max(float(np.max(np.abs(q._array - q0))) for q, q0 in zip(reference, start))
     assert distance > 0.1, "the parameters hardly moved: the comparison would prove little"
 
 
@@ -133,7 +133,7 @@ def test_yogi_and_its_step_counter():
 
 def test_yogi_sign_is_torch_sign():
     sign, = script_functions("sec10_adam", "sign")
-    np.testing.assert_array_equal(sign(mg.tensor([-2.5, 0.0, 3.0, -0.0])).data, [-1.0, 0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(sign(mg.tensor([-2.5, 0.0, 3.0, -0.0]))._array, [-1.0, 0.0, 1.0, 0.0])
 
 
 def test_a_wrong_rule_is_caught():

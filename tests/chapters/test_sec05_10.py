@@ -166,7 +166,7 @@ def recording(update, initial):
     """``update`` that first stores the parameters it is handed (still the initial ones at the first call)."""
     def record_then_update(params, states, hyperparams):
         if not initial:
-            initial.extend(p.data.copy() for p in params)
+            initial.extend(p._array.copy() for p in params)
         update(params, states, hyperparams)
     return record_then_update
 
@@ -210,7 +210,7 @@ def test_train_concise_ch11_matches_pytorch_and_halves_mse(airfoil, section):
 
     def recording_sgd(params, **hyperparams):
         params = list(params)
-        initial.extend(p.data.copy() for p in params)   # after the book's re-initialisation of the weight
+        initial.extend(p._array.copy() for p in params)   # after the book's re-initialisation of the weight
         return optim.SGD(params, **hyperparams)
 
     mg.manual_seed(6)

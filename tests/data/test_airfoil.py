@@ -93,8 +93,8 @@ def test_get_data_ch11_standardises_with_all_1503_rows(airfoil_env):
 
     X, y = next(iter(data_iter))
     assert X.shape == (10, 5) and y.shape == (10,) and X.dtype == y.dtype == np.float32
-    first_epoch = np.concatenate([y.data for _, y in data_iter])
-    second_epoch = np.concatenate([y.data for _, y in data_iter])
+    first_epoch = np.concatenate([y._array for _, y in data_iter])
+    second_epoch = np.concatenate([y._array for _, y in data_iter])
     assert sorted(first_epoch.tolist()) == sorted(y_all.tolist())
     assert not np.array_equal(first_epoch, second_epoch)  # a new order every epoch
 

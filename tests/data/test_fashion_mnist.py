@@ -90,11 +90,11 @@ def test_iterators_like_d2l(arrays):
     _, _, test_x, test_y = arrays
     X, y = next(iter(test_iter))
     assert X.shape == (256, 1, 28, 28) and X.dtype == np.float32 and y.dtype == np.int64
-    np.testing.assert_array_equal(X.data, test_x[:256])  # the test set keeps its order
-    np.testing.assert_array_equal(y.data, test_y[:256])
+    np.testing.assert_array_equal(X._array, test_x[:256])  # the test set keeps its order
+    np.testing.assert_array_equal(y._array, test_y[:256])
     X, y = next(iter(train_iter))
     assert X.shape == (256, 1, 28, 28)
-    assert not np.array_equal(y.data, next(iter(train_iter))[1].data)  # the training set is reshuffled
+    assert not np.array_equal(y._array, next(iter(train_iter))[1]._array)  # the training set is reshuffled
 
 
 def test_resize_option(arrays):
@@ -102,7 +102,7 @@ def test_resize_option(arrays):
     X, _ = next(iter(test_iter))
     assert X.shape == (32, 1, 14, 14) and X.dtype == np.float32
     _, _, test_x, _ = arrays
-    np.testing.assert_allclose(X.data, resize_images(test_x[:32], 14))
+    np.testing.assert_allclose(X._array, resize_images(test_x[:32], 14))
     with pytest.raises(ValueError, match="size must be a positive int"):
         load_fashion_mnist(32, resize=-3)
 

@@ -13,7 +13,7 @@ def toy_arrays(n=10):
 
 
 def epoch(loader):
-    return [(X.data.copy(), y.data.copy()) for X, y in loader]
+    return [(X._array.copy(), y._array.copy()) for X, y in loader]
 
 
 @pytest.mark.parametrize("n, batch_size, drop_last, sizes", [
@@ -36,8 +36,8 @@ def test_unshuffled_order_and_tensor_batches():
     assert all(isinstance(t, minigrad.Tensor) and not t.requires_grad for batch in batches for t in batch)
     assert batches[0][0].dtype == np.float32 and batches[0][1].dtype == np.int64
     assert batches[0][0].shape == (4, 3) and batches[-1][0].shape == (2, 3)
-    np.testing.assert_array_equal(np.concatenate([b[0].data for b in batches]), X)
-    np.testing.assert_array_equal(np.concatenate([b[1].data for b in batches]), y)
+    np.testing.assert_array_equal(np.concatenate([b[0]._array for b in batches]), X)
+    np.testing.assert_array_equal(np.concatenate([b[1]._array for b in batches]), y)
 
 
 def test_shuffle_covers_every_row_once_keeps_pairs_and_changes_each_epoch():
@@ -80,9 +80,9 @@ def test_batches_are_copies():
     X, y = toy_arrays()
     for loader in (DataLoader((X, y), 4), DataLoader((X, y), 4, shuffle=True, generator=np.random.default_rng(0))):
         for xb, yb in loader:
-            assert xb.data.flags.c_contiguous
-            xb.data[...] = -1
-            yb.data[...] = -1
+            assert xb._array.flags.c_contiguous
+            xb._array[...] = -1
+            yb._array[...] = -1
     X0, y0 = toy_arrays()
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(y, y0)
@@ -92,14 +92,14 @@ def test_transform_sees_each_batch():
     X, y = toy_arrays()
     loader = DataLoader((X, y), 5, transform=lambda xb, yb: (xb * 2, yb + 1))
     (x0, y0), _ = list(loader)
-    np.testing.assert_array_equal(x0.data, X[:5] * 2)
-    np.testing.assert_array_equal(y0.data, y[:5] + 1)
+    np.testing.assert_array_equal(x0._array, X[:5] * 2)
+    np.testing.assert_array_equal(y0._array, y[:5] + 1)
 
 
 def test_tensors_are_accepted_as_data():
     X, y = toy_arrays()
     (xb, yb), = list(DataLoader((Tensor(X), Tensor(y)), 10))
-    np.testing.assert_array_equal(xb.data, X)
+    np.testing.assert_array_equal(xb._array, X)
 
 
 @pytest.mark.parametrize("arrays, batch_size, match", [

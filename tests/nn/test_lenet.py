@@ -69,7 +69,7 @@ def test_lenet_overfits_one_batch():
         logits = net(X)
         loss(logits, y).backward()
         trainer.step()
-        accuracy = (logits.numpy().argmax(axis=1) == y).mean()
+        accuracy = (logits.detach().numpy().argmax(axis=1) == y).mean()
         if accuracy > 0.99:
             break
     assert accuracy > 0.99, f"train accuracy {accuracy:.3f} after {step + 1} steps"

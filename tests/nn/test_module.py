@@ -62,19 +62,19 @@ def test_state_dict_round_trip_reproduces_outputs_exactly(tmp_path):
     mg.manual_seed(1)
     net = nn.lenet()
     x = mg.randn(4, 1, 28, 28)
-    expected = net(x).numpy().copy()
+    expected = net(x).detach().numpy().copy()
     state = net.state_dict()
     assert list(state) == [name for name, _ in net.named_parameters()]
     assert all(isinstance(v, np.ndarray) for v in state.values())
     state["0.weight"][...] = 0          # a copy: changing it leaves the model alone
-    assert np.array_equal(net(x).numpy(), expected)
+    assert np.array_equal(net(x).detach().numpy(), expected)
 
     path = tmp_path / "lenet.npz"
     mg.save(net.state_dict(), path)
     other = nn.lenet(generator=np.random.default_rng(99))
-    assert not np.array_equal(other(x).numpy(), expected)
+    assert not np.array_equal(other(x).detach().numpy(), expected)
     other.load_state_dict(mg.load(path))
-    assert np.array_equal(other(x).numpy(), expected)
+    assert np.array_equal(other(x).detach().numpy(), expected)
 
 
 def test_load_state_dict_checks_everything_before_changing_anything():
@@ -91,7 +91,7 @@ def test_load_state_dict_checks_everything_before_changing_anything():
         net.load_state_dict({**before, "extra": np.zeros(1)})
     missing, unexpected = net.load_state_dict({"scale": np.full(2, 3.0)}, strict=False)
     assert "hidden.weight" in missing and unexpected == []
-    assert net.scale.dtype == np.float32 and np.array_equal(net.scale.numpy(), [3, 3])
+    assert net.scale.dtype == np.float32 and np.array_equal(net.scale.detach().numpy(), [3, 3])
 
 
 def test_repr_lists_layers_and_parameter_shapes():
@@ -118,7 +118,7 @@ def test_double_makes_a_whole_network_gradcheckable():
                         nn.Linear(8, 3)).double()
     assert all(p.dtype == np.float64 for p in net.parameters())
     x = mg.randn(2, 1, 4, 4, dtype=np.float64)
-    values = [p.data.copy() for p in net.parameters()]
+    values = [p._array.copy() for p in net.parameters()]
     assert mg.gradcheck(lambda *leaves: _loss_with_parameters(net, leaves, x), values)
     net.float()
     assert all(p.dtype == np.float32 for p in net.parameters())
@@ -142,17 +142,17 @@ def test_default_init_matches_pytorch_bounds_and_is_seeded():
     a = nn.Conv2d(6, 16, 5)
     mg.manual_seed(0)
     b = nn.Conv2d(6, 16, 5)
-    assert np.array_equal(a.weight.numpy(), b.weight.numpy()) and a.weight.dtype == np.float32
+    assert np.array_equal(a.weight.detach().numpy(), b.weight.detach().numpy()) and a.weight.dtype == np.float32
     bound = 1 / math.sqrt(6 * 25)
     for p in (a.weight, a.bias):
-        assert np.abs(p.numpy()).max() <= bound
+        assert np.abs(p.detach().numpy()).max() <= bound
     # 2400 draws of U(-b, b): mean 0 and variance b^2/3, within a few standard errors
-    w = a.weight.numpy().astype(np.float64)
+    w = a.weight.detach().numpy().astype(np.float64)
     assert abs(w.mean()) < 4 * bound / math.sqrt(3 * w.size)
     assert abs(w.var() / (bound ** 2 / 3) - 1) < 0.1
     lin = nn.Linear(400, 120, generator=np.random.default_rng(5))
-    assert np.abs(lin.weight.numpy()).max() <= 1 / 20 and np.abs(lin.weight.numpy()).max() > 0.9 / 20
-    assert np.abs(lin.bias.numpy()).max() <= 1 / 20
+    assert np.abs(lin.weight.detach().numpy()).max() <= 1 / 20 and np.abs(lin.weight.detach().numpy()).max() > 0.9 / 20
+    assert np.abs(lin.bias.detach().numpy()).max() <= 1 / 20
 
 
 def test_default_init_bounds_equal_pytorchs():
@@ -162,19 +162,19 @@ def test_default_init_bounds_equal_pytorchs():
                          (nn.Linear(50, 7), torch.nn.Linear(50, 7))]:
         for mine, reference in [(ours.weight, theirs.weight), (ours.bias, theirs.bias)]:
             # the largest |value| of a few hundred uniform draws sits just below the bound: compare the bounds
-            assert np.abs(mine.numpy()).max() <= np.abs(reference.detach().numpy()).max() * 1.25 + 1e-3
-            assert np.abs(reference.detach().numpy()).max() <= np.abs(mine.numpy()).max() * 1.25 + 1e-3
+            assert np.abs(mine.detach().numpy()).max() <= np.abs(reference.detach().numpy()).max() * 1.25 + 1e-3
+            assert np.abs(reference.detach().numpy()).max() <= np.abs(mine.detach().numpy()).max() * 1.25 + 1e-3
 
 
 def test_init_functions():
     t = mg.zeros(200, 300)
     init.xavier_uniform_(t, generator=np.random.default_rng(0))
     bound = math.sqrt(6 / 500)
-    assert np.abs(t.numpy()).max() <= bound and np.abs(t.numpy()).max() > 0.99 * bound
+    assert np.abs(t.detach().numpy()).max() <= bound and np.abs(t.detach().numpy()).max() > 0.99 * bound
     init.normal_(t, mean=1.0, std=0.01, generator=np.random.default_rng(0))
-    assert abs(t.numpy().mean() - 1) < 1e-3 and abs(t.numpy().std() - 0.01) < 1e-3
+    assert abs(t.detach().numpy().mean() - 1) < 1e-3 and abs(t.detach().numpy().std() - 0.01) < 1e-3
     init.zeros_(t)
-    assert not t.numpy().any() and t.dtype == np.float32
+    assert not t.detach().numpy().any() and t.dtype == np.float32
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         init.xavier_uniform_(mg.zeros(3))
     with pytest.raises(ValueError, match="std"):

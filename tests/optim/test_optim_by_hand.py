@@ -19,7 +19,7 @@ def run(make_optimizer, gradients, theta=1.0, dtype=np.float64):
     for g in gradients:
         p.grad = minigrad.Tensor(np.array(g, dtype=dtype))
         opt.step()
-        thetas.append(float(p.data))
+        thetas.append(float(p._array))
     return thetas
 
 
@@ -160,7 +160,7 @@ def test_yogi_matches_the_books_from_scratch_version_over_100_steps():
     for g in gradients:
         p.grad = minigrad.Tensor(g.copy())
         opt.step()
-    np.testing.assert_allclose(p.data, yogi_from_scratch(theta0, gradients, lr=0.05), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(p._array, yogi_from_scratch(theta0, gradients, lr=0.05), rtol=1e-12, atol=1e-12)
 
 
 def test_yogi_defaults_are_adams():
@@ -186,14 +186,14 @@ def test_float32_stays_float32_in_place(make):
     results = {}
     for dtype in (np.float32, np.float64):
         p = minigrad.Tensor(theta0.astype(dtype))
-        array = p.data
+        array = p._array
         opt = make([p])
         for g in gradients:
             p.grad = minigrad.Tensor(g.astype(dtype))
             opt.step()
-        assert p.data is array and p.data.dtype == dtype
+        assert p._array is array and p._array.dtype == dtype
         for value in opt.state[p].values():
             if isinstance(value, np.ndarray):
                 assert value.dtype == dtype
-        results[dtype] = p.data
+        results[dtype] = p._array
     np.testing.assert_allclose(results[np.float32], results[np.float64], rtol=1e-4, atol=1e-5)

@@ -63,7 +63,7 @@ def test_resumed_training_is_bit_identical(setup, dtype, k, tmp_path):
     opt_before = make_optimizer(list(interrupted.values()))
     scheduler_before = make_scheduler(opt_before)
     train(interrupted, opt_before, scheduler_before, k, 0, X, y)
-    save({"model": {name: p.data for name, p in interrupted.items()}, "optimizer": opt_before.state_dict(),
+    save({"model": {name: p._array for name, p in interrupted.items()}, "optimizer": opt_before.state_dict(),
           "scheduler": scheduler_before.state_dict(), "step": k}, tmp_path / "checkpoint.npz")
     del interrupted, opt_before, scheduler_before                   # the process ends here
 
@@ -76,8 +76,8 @@ def test_resumed_training_is_bit_identical(setup, dtype, k, tmp_path):
     train(resumed, opt_after, scheduler_after, TOTAL_STEPS - checkpoint["step"], checkpoint["step"], X, y)
 
     for name in model:
-        assert resumed[name].data.dtype == dtype
-        assert np.array_equal(resumed[name].data, model[name].data), name
+        assert resumed[name]._array.dtype == dtype
+        assert np.array_equal(resumed[name]._array, model[name]._array), name
     assert scheduler_after.get_last_lr() == scheduler.get_last_lr()
     assert opt_after.param_groups[0] == {**opt.param_groups[0], "params": opt_after.param_groups[0]["params"]}
-    assert not np.array_equal(model["w"].data, new_model(dtype)["w"].data)     # training did move the model
+    assert not np.array_equal(model["w"]._array, new_model(dtype)["w"]._array)     # training did move the model

@@ -19,8 +19,8 @@ def test_parameter_without_grad_is_skipped(cls):
     state_before = {k: v for k, v in opt.state.items()}
     with_grad.grad = tensor(3, value=0.5)
     opt.step()
-    assert np.all(without_grad.data == 1.0)
-    assert np.all(with_grad.data != 1.0)
+    assert np.all(without_grad._array == 1.0)
+    assert np.all(with_grad._array != 1.0)
     # Adagrad, as PyTorch, creates every parameter's state up front; the others only when a gradient comes
     assert (without_grad in opt.state) == (without_grad in state_before)
     if without_grad in opt.state:
@@ -36,7 +36,7 @@ def test_zero_grad():
     p.grad = tensor(2, value=3.0)
     grad = p.grad
     opt.zero_grad(set_to_none=False)
-    assert p.grad is grad and np.all(grad.data == 0)
+    assert p.grad is grad and np.all(grad._array == 0)
 
 
 def test_step_with_closure_returns_the_loss_and_records_the_graph():
@@ -55,7 +55,7 @@ def test_step_with_closure_returns_the_loss_and_records_the_graph():
         loss = opt.step(closure)
     assert calls == [True]
     assert float(loss) == 5.0
-    np.testing.assert_array_equal(w.data, [0.5, -1.0])   # w − 0.25·2w
+    np.testing.assert_array_equal(w._array, [0.5, -1.0])   # w − 0.25·2w
 
 
 def test_param_groups_take_defaults_and_their_own_values():
@@ -65,8 +65,8 @@ def test_param_groups_take_defaults_and_their_own_values():
     assert [g["momentum"] for g in opt.param_groups] == [0.9, 0.9]
     a.grad, b.grad = tensor(2), tensor(2)
     opt.step()
-    np.testing.assert_allclose(a.data, 0.9)
-    np.testing.assert_allclose(b.data, 0.5)
+    np.testing.assert_allclose(a._array, 0.9)
+    np.testing.assert_allclose(b._array, 0.5)
 
 
 def test_add_param_group():
@@ -77,7 +77,7 @@ def test_add_param_group():
     np.testing.assert_array_equal(opt.state[c]["sum"], [0.5])
     c.grad = tensor(1)
     opt.step()
-    assert c.data[0] == pytest.approx(1 - 0.01 / (np.sqrt(1.5) + 1e-10), rel=1e-14)
+    assert c._array[0] == pytest.approx(1 - 0.01 / (np.sqrt(1.5) + 1e-10), rel=1e-14)
 
 
 def test_state_dict_layout_and_copy():
@@ -234,5 +234,5 @@ def test_numpy_scalar_hyperparameters_keep_float32_updates_in_float32():
     assert type(opt.param_groups[0]["lr"]) is float
     p.grad = tensor(3, value=0.5, dtype=np.float32)
     opt.step()
-    assert opt.state[p]["momentum_buffer"].dtype == np.float32 and p.data.dtype == np.float32
+    assert opt.state[p]["momentum_buffer"].dtype == np.float32 and p._array.dtype == np.float32
     assert type(optim.Adam([tensor(1)], betas=(np.float32(0.5), 0.9)).param_groups[0]["betas"][0]) is float

@@ -95,14 +95,14 @@ def test_optimizer_matches_torch_step_by_step(case, dtype, tmp_path):
         ours.step()
         theirs.step()
         for p, q in zip(ours_params, their_params):
-            assert p.data.dtype == np.dtype(dtype)
-            difference = relative_difference(p.data, q.numpy(), least_scale=1.0)
+            assert p._array.dtype == np.dtype(dtype)
+            difference = relative_difference(p._array, q.numpy(), least_scale=1.0)
             record(f"{name} parameters", dtype, difference)
             assert difference <= TOLERANCE[np.dtype(dtype)], (t, difference)
         if t + 1 == ROUND_TRIP_AT:
             compare_state(ours, theirs, dtype, name)
             # Carry on with a new optimizer, on new parameters, restored from a saved checkpoint.
-            save({"params": [p.data for p in ours_params], "optimizer": ours.state_dict()},
+            save({"params": [p._array for p in ours_params], "optimizer": ours.state_dict()},
                           tmp_path / "checkpoint.npz")
             checkpoint = load(tmp_path / "checkpoint.npz")
             ours_params = minigrad_params(checkpoint["params"])
