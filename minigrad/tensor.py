@@ -588,6 +588,8 @@ def full(shape, value, dtype=np.float32, requires_grad=False):
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
     """As ``torch.arange``: integers give int64, any float argument gives float32 (unless ``dtype``)."""
     value = np.arange(start, stop, step) if stop is not None else np.arange(start)
+    if dtype is None and value.dtype.kind == "f":
+        dtype = np.float32          # computed in float64, rounded once (what PyTorch's float32 arange gives)
     return Tensor(value, dtype=dtype, requires_grad=requires_grad)
 
 
