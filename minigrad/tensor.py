@@ -88,8 +88,8 @@ class Tensor:
 
     @property
     def data(self):
-        """As in PyTorch: a Tensor sharing this one's memory, cut from the graph (``p.data.zero_()`` is untracked)."""
-        return Tensor(self._array)
+        """As in PyTorch: ``detach()``, so ``p.data.zero_()`` changes the values without recording anything."""
+        return self.detach()
 
     @data.setter
     def data(self, value):
