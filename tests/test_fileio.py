@@ -212,3 +212,16 @@ def test_fifos_and_devices_are_refused_for_reading_and_writing(tmp_path):
     with open_regular(__file__) as f:
         assert f.read(3) == b'"""'
 
+
+
+def test_a_fifo_given_as_checkpoint_or_data_path_is_refused_instead_of_hanging(tmp_path):
+    from minigrad.data import load_airfoil, read_idx
+    from minigrad.serialization import CheckpointError
+    fifo = tmp_path / "airfoil_self_noise.dat"
+    os.mkfifo(fifo)
+    err = refused_without_hanging(lambda: mg.load(fifo), fifo, CheckpointError)
+    assert str(fifo) in str(err) and "FIFO" in str(err)
+    err = refused_without_hanging(lambda: read_idx(fifo), fifo, NotARegularFileError)
+    assert str(fifo) in str(err)
+    err = refused_without_hanging(lambda: load_airfoil(root=tmp_path), fifo, NotARegularFileError)
+    assert str(fifo) in str(err)
