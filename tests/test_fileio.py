@@ -80,23 +80,33 @@ def test_a_live_writers_file_and_other_paths_leftovers_are_left_alone(tmp_path):
     assert all(other.exists() for other in others)
 
 
-def test_concurrent_writers_of_one_path_never_remove_each_others_files(tmp_path):
-    path = tmp_path / "shared.txt"
+def run_in_threads(work, count=4):
+    """Run ``work(k)`` in ``count`` threads at once; raise the first error any of them met."""
     errors = []
 
-    def writer(k):
+    def guarded(k):
         try:
-            for i in range(40):
-                write_atomically(path, f"{k} {i}\n" * 1000)
+            work(k)
         except BaseException as err:
             errors.append(err)
 
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    threads = [threading.Thread(target=guarded, args=(k,)) for k in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    if errors:
+        raise errors[0]
+
+
+def test_concurrent_writers_of_one_path_never_remove_each_others_files(tmp_path):
+    path = tmp_path / "shared.txt"
+
+    def writer(k):
+        for i in range(40):
+            write_atomically(path, f"{k} {i}\n" * 1000)
+
+    run_in_threads(writer)
     assert temporaries(tmp_path) == []
     assert len(set(path.read_text().splitlines())) == 1      # one writer's whole text
 
@@ -115,22 +125,13 @@ def test_permissions_never_touch_the_umask_and_hold_under_threads(tmp_path, umas
     existing = tmp_path / "existing"
     existing.write_bytes(b"old")
     existing.chmod(0o604)
-    modes, errors = [], []
 
     def writer(k):
-        try:
-            for i in range(25):
-                write_atomically(tmp_path / f"new-{k}-{i}", b"x")
-                write_atomically(existing, b"new")
-        except BaseException as err:
-            errors.append(err)
+        for i in range(25):
+            write_atomically(tmp_path / f"new-{k}-{i}", b"x")
+            write_atomically(existing, b"new")
 
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_in_threads(writer)
     modes = {stat.S_IMODE(p.stat().st_mode) for p in tmp_path.glob("new-*")}
     assert modes == {0o640}                                   # 0o666 less the umask 0o027
     assert stat.S_IMODE(existing.stat().st_mode) == 0o604     # an existing file keeps its own
