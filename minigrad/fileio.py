@@ -78,6 +78,8 @@ def atomic_write(path, mode="wb", encoding=None):
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write: mode must be 'wb' or 'w', got {mode!r}")
     path = os.fspath(path)
+    if not os.path.basename(path):
+        raise IsADirectoryError(errno.EISDIR, "atomic_write needs a file name, not a folder", path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         missing = not os.path.exists(folder)

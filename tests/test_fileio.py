@@ -147,6 +147,10 @@ def test_a_missing_folder_is_named(tmp_path):
     (tmp_path / "file").write_bytes(b"")
     with pytest.raises(NotADirectoryError, match="no such folder"):
         write_atomically(tmp_path / "file" / "x", b"")
+    for folder in (str(tmp_path) + os.sep, ""):
+        with pytest.raises(IsADirectoryError, match="a file name, not a folder"):
+            write_atomically(folder, b"")
+    assert sorted(os.listdir(tmp_path)) == ["file"]
 
 
 def test_a_full_disk_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
