@@ -134,7 +134,7 @@ def load(path):
             raise CheckpointError(f"it holds arrays its description never uses: {sorted(unused)[:5]}")
         return obj
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, EOFError, OSError,
-            UnicodeDecodeError, RecursionError) as err:
+            UnicodeDecodeError, RecursionError, NotImplementedError) as err:    # the last: zip features
         if isinstance(err, CheckpointError):
             reason = err.args[0]
         elif isinstance(err, RecursionError):

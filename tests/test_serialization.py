@@ -2,6 +2,7 @@
 import io
 import json
 import math
+import random
 import os
 import zipfile
 
@@ -273,3 +274,41 @@ def test_members_and_arrays_save_never_writes_are_refused(tmp_path):
         path = craft(tmp_path / f"{name}.npz", structure, members)
         with pytest.raises(CheckpointError, match=f"{name}\\.npz.*{reason}"):
             load(path)
+
+
+def test_zip_features_save_never_uses_are_refused(tmp_path):
+    path = tmp_path / "strong.npz"
+    save({"w": np.ones(2)}, path)
+    data = bytearray(path.read_bytes())
+    data[data.index(b"PK\x01\x02") + 8] |= 0x40      # the first member claims "strong encryption"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match=r"strong\.npz"):
+        load(path)
+
+
+def test_random_damage_gives_the_right_data_or_a_checkpoint_error_never_another_exception(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    original = {"model": {"w": np.arange(6.0).reshape(2, 3), "b": np.float32(1.5)}, "epoch": 3,
+                "history": [0.5, (1, "a")], "keys": {(1, 2): None}}
+    save(original, path)
+    good = path.read_bytes()
+    rng = random.Random(0)
+    for _ in range(300):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.7:
+                data[i] = rng.randrange(256)
+            elif choice < 0.85:
+                del data[i:i + rng.randint(1, 50)]
+            else:
+                data[i:i] = rng.randbytes(rng.randint(1, 20))
+        path.write_bytes(bytes(data))
+        try:
+            back = load(path)
+        except CheckpointError as err:
+            assert str(path) in str(err)
+            continue
+        np.testing.assert_array_equal(back["model"]["w"], original["model"]["w"])   # the CRC caught the rest
+        assert back["epoch"] == 3 and back["history"] == [0.5, (1, "a")]
