@@ -71,7 +71,7 @@ def _gunzip(pending, stream, source):
 
 
 def verified_contents(stream, remote, source, keep=True):
-    """Check that ``stream``'s contents are ``remote``'s (its size, then the hash of its contents) and return them
+    """Check that ``stream``'s contents are ``remote``'s (its size when known, then their hash) and return them
     (a bytearray; None with ``keep=False``). Anything else raises DataFileError naming ``source``."""
     digest = hashlib.new(remote.algorithm)
     data = bytearray() if keep else None
@@ -81,7 +81,7 @@ def verified_contents(stream, remote, source, keep=True):
         size += len(piece)
         if keep:
             data += piece
-    if size != remote.size:
+    if remote.size is not None and size != remote.size:
         raise DataFileError(source, f"its contents are {size} bytes, {remote.name} has {remote.size}: the file "
                                     "is truncated or not the official file; delete it so that it is fetched again")
     actual = digest.hexdigest()

@@ -27,7 +27,7 @@ class _Recording:
     def read(self, size=CHUNK_BYTES):
         chunk = self.response.read(size)
         self.received += len(chunk)
-        if self.received > self.limit:
+        if self.limit is not None and self.received > self.limit:
             raise DataFileError(self.source, f"the download is larger than {self.limit} bytes, more than the "
                                              "expected file can take")
         self.out.write(chunk)

@@ -24,13 +24,14 @@ ENV_VAR = "MINIGRAD_DATA"
 @dataclass(frozen=True)
 class RemoteFile:
     """One file of a data set: its name, where to download it, and the hash and size of its (gunzipped)
-    contents. The size bounds what reading or downloading the file may cost."""
+    contents. The size, when known, bounds what reading or downloading the file may cost; without it (a file
+    named only by its hash, as d2l's ``DATA_HUB`` does) only the hash is checked."""
 
     name: str
     url: str
     algorithm: str
     digest: str
-    size: int
+    size: int = None
 
     @property
     def accepted_names(self):
@@ -41,9 +42,9 @@ class RemoteFile:
 
     @property
     def max_download_bytes(self):
-        """The most a download of it may take: its contents, or their gzip, which stores incompressible data
-        with 5 bytes per 16 KB block and a header of at most a few hundred bytes."""
-        return self.size + self.size // 1000 + 65536
+        """The most a download of it may take (None when its size is unknown): its contents, or their gzip, which
+        stores incompressible data with 5 bytes per 16 KB block and a header of at most a few hundred bytes."""
+        return None if self.size is None else self.size + self.size // 1000 + 65536
 
 
 @dataclass(frozen=True)

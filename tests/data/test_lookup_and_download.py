@@ -254,3 +254,13 @@ def test_a_download_larger_than_the_file_can_be_is_refused(tmp_path):
     with pytest.raises(DataFileError, match=r"b\.dat: .*larger than"):
         download(remote, tmp_path / "dest", urlopen=lambda url, timeout: endless)
     assert listing(tmp_path / "dest") == []
+
+
+def test_a_file_known_only_by_its_hash_is_checked_by_its_hash(tmp_path, server):
+    folder, contents = server
+    remote = RemoteFile("b.dat", (folder / "b.dat").as_uri(), "sha256", hashlib.sha256(contents["b.dat"]).hexdigest())
+    path = download(remote, tmp_path / "dest")
+    assert read_verified(path, remote) == contents["b.dat"]
+    wrong = RemoteFile("b.dat", remote.url, "sha256", hashlib.sha256(b"other").hexdigest())
+    with pytest.raises(DataFileError, match=r"b\.dat: sha256 of the contents is"):
+        read_verified(path, wrong)
