@@ -264,3 +264,13 @@ def test_a_file_known_only_by_its_hash_is_checked_by_its_hash(tmp_path, server):
     wrong = RemoteFile("b.dat", remote.url, "sha256", hashlib.sha256(b"other").hexdigest())
     with pytest.raises(DataFileError, match=r"b\.dat: sha256 of the contents is"):
         read_verified(path, wrong)
+
+
+def test_a_killed_downloads_leftover_is_removed_by_the_next_download_of_that_file(tmp_path, server):
+    folder, contents = server
+    dataset = toy_dataset(url_base=folder.as_uri() + "/", contents=contents)
+    dest = fill(tmp_path / "dest", names=(".a.gz.0badf00d.tmp", ".b.dat.0badf00d.tmp"))   # no live writer
+    download(dataset.files[0], dest)
+    assert listing(dest) == [".b.dat.0badf00d.tmp", "a.gz"]      # only the leftover of the same file
+    download(dataset.files[1], dest)
+    assert listing(dest) == ["a.gz", "b.dat"]
