@@ -2,8 +2,8 @@
 import io
 import json
 import math
-import random
 import os
+import random
 import zipfile
 
 import numpy as np

@@ -12,8 +12,8 @@ import numpy as np
 from .contents import read_verified
 from .download import locate_or_download
 from .errors import DataFileError
-from .lookup import Dataset, RemoteFile
 from .loader import DataLoader
+from .lookup import Dataset, RemoteFile
 
 AIRFOIL_FILE = RemoteFile("airfoil_self_noise.dat",
                           "http://d2l-data.s3-accelerate.amazonaws.com/airfoil_self_noise.dat",

@@ -16,8 +16,8 @@ import numpy as np
 from .contents import read_verified
 from .download import locate_or_download
 from .idx import parse_idx
-from .lookup import Dataset, RemoteFile
 from .loader import DataLoader
+from .lookup import Dataset, RemoteFile
 
 BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 

@@ -3,8 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from minigrad.data import airfoil
-from minigrad.data import DataFileError, DataNotFoundError, get_data_ch11, load_airfoil
+from minigrad.data import DataFileError, DataNotFoundError, airfoil, get_data_ch11, load_airfoil
 from minigrad.data.airfoil import parse_airfoil
 
 # shared/data/README.md: first and last lines of the file
