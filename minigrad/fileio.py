@@ -6,6 +6,7 @@ behind (``.NAME.XXXXXXXX.tmp``) is removed by the next write to the same ``NAME`
 minigrad reads from a path a user gives goes through ``open_regular``, which refuses FIFOs and devices (reading one
 would block forever or never end).
 """
+import codecs
 import contextlib
 import errno
 import os
@@ -77,6 +78,7 @@ def atomic_write(path, mode="wb", encoding=None):
     ``encoding``, default UTF-8). Errors name ``path``: a missing folder, no permission, a full disk."""
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write: mode must be 'wb' or 'w', got {mode!r}")
+    encoding = codecs.lookup(encoding or "utf-8").name if mode == "w" else None   # before any file exists
     path = os.fspath(path)
     if not os.path.basename(path):
         raise IsADirectoryError(errno.EISDIR, "atomic_write needs a file name, not a folder", path)
@@ -87,7 +89,7 @@ def atomic_write(path, mode="wb", encoding=None):
             errno.ENOENT if missing else errno.ENOTDIR, f"cannot write {path}: no such folder", folder)
     existing_mode = _existing_permissions(path)
     temporary, fd = _create_locked_temporary(path, folder)
-    stream = open(temporary, mode, encoding=(encoding or "utf-8") if mode == "w" else None,
+    stream = open(temporary, mode, encoding=encoding if mode == "w" else None,
                   opener=lambda name, flags: fd)       # the locked descriptor, under its name (``f.name``)
     try:
         try:

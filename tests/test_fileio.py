@@ -166,6 +166,13 @@ def test_a_full_disk_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_unknown_encoding_leaves_nothing(tmp_path):
+    with pytest.raises(LookupError):
+        with atomic_write(tmp_path / "f.txt", "w", encoding="no-such-encoding"):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_error_inside_the_block_keeps_the_old_file(tmp_path):
     target = tmp_path / "f"
     target.write_bytes(b"old")
