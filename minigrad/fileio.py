@@ -171,7 +171,11 @@ def _remove_dead_leftovers(folder, prefix, own):
     if fcntl is None:
         return
     pattern = re.compile(re.escape(prefix) + _TEMPORARY_NAME + r"\Z")
-    for name in os.listdir(folder):
+    try:
+        names = os.listdir(folder)
+    except OSError:                        # a folder we may write in but not list: leave it as it is
+        return
+    for name in names:
         candidate = os.path.join(folder, name)
         if candidate == own or not pattern.match(name):
             continue
