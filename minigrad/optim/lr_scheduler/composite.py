@@ -2,7 +2,8 @@
 checkpoint format for both: their own entries plus '_schedulers', the list of the inner schedulers' state_dicts."""
 from bisect import bisect_right
 
-from .base import LRScheduler, check_optimizer, current_lrs, milestones
+from .base import LRScheduler, current_lrs
+from .checks import check_optimizer, milestones
 from .plateau import ReduceLROnPlateau
 
 __all__ = ["SequentialLR", "ChainedScheduler"]

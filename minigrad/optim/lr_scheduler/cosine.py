@@ -1,7 +1,8 @@
 """Cosine annealing (Loshchilov & Hutter's SGDR, d2l 11.11): CosineAnnealingLR, and CosineAnnealingWarmRestarts."""
 import math
 
-from .base import LRScheduler, RatioScheduler, real, warn_if_stepped_too_early, whole
+from .base import LRScheduler, RatioScheduler, warn_if_stepped_too_early
+from .checks import real, whole
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
 

@@ -2,7 +2,8 @@
 CyclicLR (Smith 2017) and OneCycleLR (Smith & Topin 2018)."""
 import math
 
-from .base import LRScheduler, check_optimizer, choice, flag, numbers_per_group, per_group, real, whole
+from .base import LRScheduler
+from .checks import check_optimizer, choice, flag, numbers_per_group, per_group, real, whole
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 

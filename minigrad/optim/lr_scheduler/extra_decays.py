@@ -8,7 +8,8 @@
 (The polynomial decay lr0·(1 − t/T)^p is PyTorch's PolynomialLR.) Any other schedule f(t) is
 `LambdaLR(optimizer, lambda t: f(t) / lr0)`.
 """
-from .base import LRScheduler, check_whole, flag, real, whole
+from .base import LRScheduler
+from .checks import check_whole, flag, real, whole
 from .composite import SequentialLR
 from .step_decays import LinearLR
 

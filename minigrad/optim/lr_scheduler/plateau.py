@@ -1,8 +1,8 @@
 """ReduceLROnPlateau: cut the lr when a watched metric (a validation loss, say) stops improving."""
 import math
 
-from .base import LRScheduler, check_optimizer, choice, current_lrs, numbers_per_group, optional, per_group, real, \
-    whole
+from .base import LRScheduler, current_lrs
+from .checks import check_optimizer, choice, numbers_per_group, optional, per_group, real, whole
 
 __all__ = ["ReduceLROnPlateau"]
 

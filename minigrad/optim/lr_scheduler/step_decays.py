@@ -5,7 +5,8 @@ schedules, and its polynomial decay).
 Each class states its closed form in its docstring and computes, in `_ratio(t)`, the ratio lr_t / lr_{t−1}
 written as PyTorch writes it, so that every lr matches PyTorch's to the last bit (see RatioScheduler).
 """
-from .base import LRScheduler, RatioScheduler, check_optimizer, milestones, per_group, real, whole
+from .base import LRScheduler, RatioScheduler
+from .checks import check_optimizer, milestones, per_group, real, whole
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
            "PolynomialLR"]
