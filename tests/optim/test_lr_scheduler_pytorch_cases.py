@@ -13,9 +13,23 @@ import pytest
 import minigrad
 from minigrad import nn, optim
 from minigrad.optim import swa_utils
-from minigrad.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts,
-                                         CyclicLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR,
-                                         OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR, StepLR)
+from minigrad.optim.lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from minigrad.serialization import load, save
 
 

@@ -5,12 +5,12 @@ import math
 
 import numpy as np
 import pytest
+from optim_testing import record, relative_difference
 
 import minigrad
 from minigrad import nn, optim
 from minigrad.optim import lr_scheduler, swa_utils
 from minigrad.serialization import load, save
-from optim_testing import record, relative_difference
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
