@@ -135,6 +135,19 @@ def test_watching_the_optimizer_keeps_no_reference_cycle():
         gc.enable()
 
 
+def test_a_deep_copy_of_the_watched_optimizer_steps_itself():
+    import copy
+    p = minigrad.Tensor(np.ones(2))
+    p.grad = minigrad.Tensor(np.ones(2))
+    opt = optim.SGD([p], lr=0.1)
+    StepLR(opt, step_size=3)
+    twin = copy.deepcopy(opt)
+    twin.step()
+    np.testing.assert_array_equal(p._array, [1.0, 1.0])
+    np.testing.assert_array_equal(twin.param_groups[0]["params"][0]._array, [0.9, 0.9])
+    assert twin._has_stepped and not getattr(opt, "_has_stepped", False)
+
+
 # ---- LambdaLR's state_dict ---------------------------------------------------------------------------------------
 
 class LambdaObject:

@@ -25,23 +25,36 @@ def current_lrs(optimizer):
 
 # ---- is optimizer.step() called before scheduler.step()? ----------------------------------------------------------
 
+class StepRecorder:
+    """`optimizer.step`, wrapped so that it records that it ran (`optimizer._has_stepped`): a scheduler's first
+    `step()` can then tell whether the optimizer stepped before it, as PyTorch's does. It holds the optimizer
+    weakly (no reference cycle keeps it alive), and a deep copy of the optimizer gets a recorder of its own, which
+    steps the copy."""
+
+    _records_steps = True
+
+    def __init__(self, optimizer, step_function):
+        functools.update_wrapper(self, step_function)
+        self._owner = weakref.ref(optimizer)
+        self._step_function = step_function
+
+    def __call__(self, *args, **kwargs):
+        optimizer = self._owner()
+        optimizer._has_stepped = True
+        return self._step_function(optimizer, *args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        optimizer = self._owner()
+        return StepRecorder(memo.get(id(optimizer), optimizer), self._step_function)
+
+
 def watch_optimizer_steps(optimizer):
-    """Wrap this optimizer's `step` (once) so that it records that it ran: the first `scheduler.step()` can then
-    tell whether the optimizer stepped before it, as PyTorch's does. The wrapper holds the optimizer weakly, so
-    no reference cycle keeps it alive."""
+    """Wrap the optimizer's `step` in a StepRecorder, once; a step that is not the optimizer's own method (the
+    user replaced it) is left alone, and the first `scheduler.step()` says that it cannot check the order."""
     step = optimizer.step
     if getattr(step, "_records_steps", False) or not isinstance(step, types.MethodType):
         return
-    owner, unbound = weakref.ref(optimizer), step.__func__
-
-    @functools.wraps(unbound)
-    def step_and_record(*args, **kwargs):
-        opt = owner()
-        opt._has_stepped = True
-        return unbound(opt, *args, **kwargs)
-
-    step_and_record._records_steps = True
-    optimizer.step = step_and_record
+    optimizer.step = StepRecorder(optimizer, step.__func__)
 
 
 def warn_if_stepped_too_early(optimizer):
