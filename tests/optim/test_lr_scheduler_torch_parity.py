@@ -3,12 +3,12 @@ every parameter group at every one of 150 steps, two groups with different lrs, 
 from a saved state_dict that carries on exactly as PyTorch's uninterrupted one."""
 import numpy as np
 import pytest
+from optim_testing import record
 
 import minigrad
 from minigrad import optim
 from minigrad.optim import lr_scheduler
 from minigrad.serialization import load, save
-from optim_testing import record
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
@@ -137,7 +137,8 @@ PLATEAU_CASES = {
 def metric_sequence(n, seed=5):
     """A noisy loss that falls, stalls for long stretches, then falls again."""
     rng = np.random.default_rng(seed)
-    level = np.concatenate([np.linspace(1.0, 0.5, n // 3), np.full(n // 3, 0.5), np.linspace(0.5, 0.2, n - 2 * (n // 3))])
+    level = np.concatenate([np.linspace(1.0, 0.5, n // 3), np.full(n // 3, 0.5),
+                            np.linspace(0.5, 0.2, n - 2 * (n // 3))])
     return (level + 0.02 * rng.standard_normal(n)).tolist()
 
 
