@@ -92,8 +92,8 @@ class AveragedModel(Module):
     `avg_fn` (one parameter at a time, given Tensors) or `multi_avg_fn` (all at once, in place), by default the
     equal-weight SWA average. `n_averaged` counts the calls and is part of `state_dict()`.
 
-    `device` must be None (minigrad computes on the CPU). `use_buffers` is PyTorch's switch for also averaging
-    buffers (BatchNorm's running statistics): minigrad's modules hold none, so it changes nothing."""
+    Buffers (BatchNorm's running statistics) are averaged with the parameters when `use_buffers`, and otherwise
+    copied from the model at each update, as PyTorch does. `device` must be None (minigrad computes on the CPU)."""
 
     def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
         super().__init__()
@@ -117,22 +117,28 @@ class AveragedModel(Module):
 
     def update_parameters(self, model):
         """Average `model`'s current parameters into this model's (the first call copies them)."""
-        averaged = list(self.module.parameters())
-        current = list(model.parameters())
-        if len(averaged) != len(current) or any(a.shape != c.shape for a, c in zip(averaged, current)):
-            raise ValueError("update_parameters needs a model with the same parameters as the averaged one: got "
-                             f"shapes {[c.shape for c in current]}, expected {[a.shape for a in averaged]}")
+        averaged, current = self._averaged(self.module), self._averaged(model)
+        copied, sources = ([], []) if self.use_buffers else (_buffers(self.module), _buffers(model))
+        for kind, ours, theirs in (("parameters", averaged, current), ("buffers", copied, sources)):
+            if len(ours) != len(theirs) or any(a.shape != c.shape for a, c in zip(ours, theirs)):
+                raise ValueError(f"update_parameters needs a model with the same {kind} as the averaged one: got "
+                                 f"shapes {[c.shape for c in theirs]}, expected {[a.shape for a in ours]}")
         with no_grad():
             if self.n_averaged == 0:
-                for a, c in zip(averaged, current):
-                    a._array[...] = c._array
+                copied, sources = averaged + copied, current + sources
             elif self.avg_fn is not None:
                 for a, c in zip(averaged, current):
                     a._array[...] = _array(self.avg_fn(a.detach(), c.detach(), self.n_averaged))
             else:
                 multi_avg_fn = self.multi_avg_fn or _swa_in_place
                 multi_avg_fn([a.detach() for a in averaged], [c.detach() for c in current], self.n_averaged)
+            for a, c in zip(copied, sources):
+                a._array[...] = c._array
         self.n_averaged += 1
+
+    def _averaged(self, module):
+        """The tensors that are averaged: the parameters, and the buffers too with use_buffers."""
+        return list(module.parameters()) + (_buffers(module) if self.use_buffers else [])
 
     def state_dict(self):
         """The averaged module's parameters (named 'module.<name>', as PyTorch's) and 'n_averaged'."""
@@ -152,6 +158,11 @@ class AveragedModel(Module):
         return result
 
 
+def _buffers(module):
+    """The module's buffers (a module without a buffers() method holds none)."""
+    return list(module.buffers()) if hasattr(module, "buffers") else []
+
+
 def _swa_in_place(averaged_params, current_params, num_averaged):
     """The default average, as PyTorch computes it on the CPU: W_avg + (W − W_avg)/(n + 1), parameter by
     parameter."""
@@ -163,20 +174,19 @@ def _swa_in_place(averaged_params, current_params, num_averaged):
 # ---- update_bn ----------------------------------------------------------------------------------------------
 
 def update_bn(loader, model, device=None):
-    """Recompute the running statistics of every BatchNorm layer of `model` (a layer with `running_mean`,
-    `momentum` and `reset_running_stats()`, as PyTorch's): reset them, then run the model in training mode over
-    `loader` (batches that are inputs, or lists/tuples whose first entry is the input) with momentum None, so that
-    the statistics become the plain average over all batches. Momentum and training mode are restored after.
-    Averaged weights need this: statistics gathered with other weights do not fit them. A model without
-    BatchNorm layers is left as it is."""
+    """Recompute the running statistics of every BatchNorm layer of `model` (a layer with a `running_mean` and a
+    `momentum`): reset them, then run the model in training mode over `loader` (batches that are inputs, or
+    lists/tuples whose first entry is the input) with momentum None, so that the statistics become the plain
+    average over all batches. Momentum and training mode are restored after. Averaged weights need this:
+    statistics gathered with other weights do not fit them. A model without BatchNorm layers is left as it is."""
     if device is not None:
         raise ValueError(f"device must be None: minigrad computes on the CPU (got {device!r})")
     momenta = {layer: layer.momentum for layer in model.modules()
-               if hasattr(layer, "reset_running_stats") and hasattr(layer, "momentum")}
+               if getattr(layer, "running_mean", None) is not None and hasattr(layer, "momentum")}
     if not momenta:
         return
     for layer in momenta:
-        layer.reset_running_stats()
+        _reset_running_stats(layer)
         layer.momentum = None
     was_training = model.training
     model.train()
@@ -188,6 +198,14 @@ def update_bn(loader, model, device=None):
         for layer, momentum in momenta.items():
             layer.momentum = momentum
         model.train(was_training)
+
+
+def _reset_running_stats(layer):
+    """What PyTorch's reset_running_stats does: mean 0, variance 1, no batch counted yet."""
+    layer.running_mean._array[...] = 0
+    layer.running_var._array[...] = 1
+    if getattr(layer, "num_batches_tracked", None) is not None:
+        layer.num_batches_tracked._array[...] = 0
 
 
 # ---- SWALR --------------------------------------------------------------------------------------------------

@@ -154,24 +154,23 @@ def test_averaged_model_is_a_copy_that_leaves_the_model_alone():
 # ---- update_bn ----------------------------------------------------------------------------------------------
 
 class BatchStatistics(nn.Module):
-    """The part of BatchNorm1d (affine=False) that update_bn relies on: running statistics updated with
-    `momentum` in training mode, a cumulative average when momentum is None, and reset_running_stats()."""
+    """The running statistics of BatchNorm1d (affine=False), as minigrad.nn's BatchNorm keeps them (Tensors
+    running_mean, running_var, num_batches_tracked, updated with `momentum` in training mode, a cumulative average
+    when momentum is None): what update_bn relies on."""
 
     def __init__(self, features, momentum=0.1):
         super().__init__()
-        self.features, self.momentum = features, momentum
-        self.reset_running_stats()
-
-    def reset_running_stats(self):
-        self.running_mean, self.running_var = np.zeros(self.features), np.ones(self.features)
-        self.num_batches_tracked = 0
+        self.momentum = momentum
+        self.running_mean = minigrad.tensor(np.zeros(features), dtype=np.float64)
+        self.running_var = minigrad.tensor(np.ones(features), dtype=np.float64)
+        self.num_batches_tracked = minigrad.tensor(np.zeros((), dtype=np.int64))
 
     def forward(self, x):
         if self.training:
-            self.num_batches_tracked += 1
-            m = 1 / self.num_batches_tracked if self.momentum is None else self.momentum
-            self.running_mean = (1 - m) * self.running_mean + m * x._array.mean(0)
-            self.running_var = (1 - m) * self.running_var + m * x._array.var(0, ddof=1)
+            self.num_batches_tracked._array += 1
+            m = 1 / float(self.num_batches_tracked._array) if self.momentum is None else self.momentum
+            self.running_mean._array[...] = (1 - m) * self.running_mean._array + m * x._array.mean(0)
+            self.running_var._array[...] = (1 - m) * self.running_var._array + m * x._array.var(0, ddof=1)
         return x
 
 
@@ -181,15 +180,17 @@ def test_update_bn_matches_torch():
     ours = nn.Sequential(nn.Linear(3, 3).double(), BatchStatistics(3))
     theirs = torch.nn.Sequential(torch.nn.Linear(3, 3).double(), torch.nn.BatchNorm1d(3, affine=False).double())
     copy_weights(ours, theirs, [p._array for p in ours.parameters()])
-    for model, loader in ((ours, [(minigrad.tensor(b, dtype=np.float64), 0) for b in batches]),
-                          (theirs, [(torch.from_numpy(b), 0) for b in batches])):
+    for model in (ours, theirs):
         model.eval()
         model[1].momentum = 0.3
-        model[1].running_mean += 5.0          # statistics that do not fit: update_bn must forget them
+    ours[1].running_mean._array += 5.0            # statistics that do not fit: update_bn must forget them
+    with torch.no_grad():
+        theirs[1].running_mean += 5.0
     swa_utils.update_bn([(minigrad.tensor(b, dtype=np.float64), 0) for b in batches], ours)
     torch.optim.swa_utils.update_bn([(torch.from_numpy(b), 0) for b in batches], theirs)
-    np.testing.assert_allclose(ours[1].running_mean, theirs[1].running_mean.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(ours[1].running_var, theirs[1].running_var.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours[1].running_mean._array, theirs[1].running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours[1].running_var._array, theirs[1].running_var.numpy(), rtol=1e-12)
+    assert int(ours[1].num_batches_tracked._array) == int(theirs[1].num_batches_tracked) == 5
     assert ours[1].momentum == 0.3 and not ours.training     # momentum and mode restored
 
 
