@@ -16,6 +16,8 @@ The averages are computed in the parameters' dtype, rounded as PyTorch rounds th
 """
 import copy
 import math
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -24,23 +26,27 @@ from ..nn.module import Module
 from ..tensor import Tensor
 from .lr_scheduler.base import LRScheduler
 from .lr_scheduler.checks import choice, per_group, whole
-from .optimizer import check_number
+from .optimizer import Optimizer, check_number
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_swa_avg_fn", "get_ema_avg_fn", "get_swa_multi_avg_fn",
            "get_ema_multi_avg_fn"]
 
 
+AverageFunction = Callable[[Tensor, Tensor, int], Tensor]
+MultiAverageFunction = Callable[[list[Tensor], list[Tensor], int], None]
+
+
 # ---- averaging functions: avg_fn(averaged, current, n) returns the new average of one parameter; multi_avg_fn
 # ---- (averaged_list, current_list, n) updates a list of them in place ----------------------------------------
 
-def get_swa_avg_fn():
+def get_swa_avg_fn() -> AverageFunction:
     """The equal-weight average of n + 1 models: W_avg + (W − W_avg)/(n + 1)."""
     def swa_update(averaged_param, current_param, num_averaged):
         return averaged_param + (current_param - averaged_param) / (num_averaged + 1)
     return swa_update
 
 
-def get_ema_avg_fn(decay=0.999):
+def get_ema_avg_fn(decay: float = 0.999) -> AverageFunction:
     """The exponential moving average decay·W_ema + (1 − decay)·W, decay in [0, 1]."""
     check_number("decay", decay, 0.0, 1.0)
 
@@ -60,7 +66,7 @@ def _lerp_(start, end, weight):
         np.subtract(end, (end - start) * (1 - weight), out=start)
 
 
-def get_swa_multi_avg_fn():
+def get_swa_multi_avg_fn() -> MultiAverageFunction:
     """get_swa_avg_fn() for a list of parameters at once, in place, as a lerp by 1/(n + 1) (PyTorch's foreach
     form). PyTorch rounds that weight to float32 (it divides by its integer count tensor); here it keeps the
     parameters' dtype, so float64 averages differ from PyTorch's by up to ~1e-7 relative."""
@@ -70,7 +76,7 @@ def get_swa_multi_avg_fn():
     return swa_update
 
 
-def get_ema_multi_avg_fn(decay=0.999):
+def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAverageFunction:
     """get_ema_avg_fn(decay) for a list of parameters at once, in place (a lerp by 1 − decay)."""
     check_number("decay", decay, 0.0, 1.0)
 
@@ -95,7 +101,8 @@ class AveragedModel(Module):
     Buffers (BatchNorm's running statistics) are averaged with the parameters when `use_buffers`, and otherwise
     copied from the model at each update, as PyTorch does. `device` must be None (minigrad computes on the CPU)."""
 
-    def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
+    def __init__(self, model: Module, device: None = None, avg_fn: AverageFunction | None = None,
+                 multi_avg_fn: MultiAverageFunction | None = None, use_buffers: bool = False) -> None:
         super().__init__()
         if not isinstance(model, Module):
             raise TypeError(f"model must be a minigrad.nn.Module, but got {type(model).__name__}")
@@ -115,7 +122,7 @@ class AveragedModel(Module):
     def forward(self, *args, **kwargs):
         return self.module(*args, **kwargs)
 
-    def update_parameters(self, model):
+    def update_parameters(self, model: Module) -> None:
         """Average `model`'s current parameters into this model's (the first call copies them)."""
         averaged, current = self._averaged(self.module), self._averaged(model)
         copied, sources = ([], []) if self.use_buffers else (_buffers(self.module), _buffers(model))
@@ -140,11 +147,11 @@ class AveragedModel(Module):
         """The tensors that are averaged: the parameters, and the buffers too with use_buffers."""
         return list(module.parameters()) + (_buffers(module) if self.use_buffers else [])
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The averaged module's parameters (named 'module.<name>', as PyTorch's) and 'n_averaged'."""
         return {"n_averaged": np.array(self.n_averaged, dtype=np.int64), **super().state_dict()}
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> tuple[list[str], list[str]]:
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict expects a dict, as returned by state_dict(), but got "
                             f"{type(state_dict).__name__}")
@@ -173,7 +180,7 @@ def _swa_in_place(averaged_params, current_params, num_averaged):
 
 # ---- update_bn ----------------------------------------------------------------------------------------------
 
-def update_bn(loader, model, device=None):
+def update_bn(loader: Iterable[Any], model: Module, device: None = None) -> None:
     """Recompute the running statistics of every BatchNorm layer of `model` (a layer with a `running_mean` and a
     `momentum`): reset them, then run the model in training mode over `loader` (batches that are inputs, or
     lists/tuples whose first entry is the input) with momentum None, so that the statistics become the plain
@@ -222,7 +229,8 @@ class SWALR(LRScheduler):
 
     _arguments = {"anneal_epochs": whole(0), "anneal_strategy": choice("cos", "linear")}
 
-    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, swa_lr: float | list[float], anneal_epochs: int = 10,
+                 anneal_strategy: str = "cos", last_epoch: int = -1) -> None:
         self.anneal_epochs = anneal_epochs
         self.anneal_strategy = anneal_strategy
         self._check_arguments()

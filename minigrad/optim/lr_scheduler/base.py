@@ -13,7 +13,9 @@ import functools
 import types
 import warnings
 import weakref
+from typing import Any
 
+from ..optimizer import Optimizer
 from .checks import check_keys, check_optimizer, check_same_kind, check_whole, numbers_per_group
 
 ORDER_DOCS = "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
@@ -86,7 +88,7 @@ class LRScheduler:
     _per_group = ("base_lrs", "_last_lr")
     _not_in_state_dict = ("optimizer",)
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
         check_whole("last_epoch", last_epoch, -1)
         self._check_arguments()
@@ -123,7 +125,7 @@ class LRScheduler:
         self.last_epoch = 0
         self._set_lrs(self.get_lr())
 
-    def step(self):
+    def step(self) -> None:
         """Advance one step (an epoch or an iteration, as the caller counts) and set each group's lr."""
         self._check_next_step()
         if self._step_count == 1:
@@ -140,17 +142,17 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = current_lrs(self.optimizer)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         """The lrs at step `last_epoch`; called by `step()` (read the current lrs with `get_last_lr()`)."""
         raise NotImplementedError
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The lr of each parameter group, as set by the last step."""
         return list(self._last_lr)
 
     # ---- checkpoints ---------------------------------------------------------------------------------------------
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute but the optimizer, copied. A function cannot be saved (it is passed to the constructor
         again), but a callable object's attributes are, as PyTorch saves them."""
         state = {k: copy.deepcopy(v) for k, v in vars(self).items()
@@ -159,7 +161,7 @@ class LRScheduler:
             state[name] = _callable_state(getattr(self, name))
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a `state_dict()`. Every entry is checked first (present, of the right type, accepted by the
         constructor's checks), so a checkpoint that does not fit raises and changes nothing."""
         self._check_state(state_dict)

@@ -1,7 +1,9 @@
 """Schedulers made of schedulers: SequentialLR (one after another) and ChainedScheduler (all at once), with one
 checkpoint format for both: their own entries plus '_schedulers', the list of the inner schedulers' state_dicts."""
 from bisect import bisect_right
+from collections.abc import Sequence
 
+from ..optimizer import Optimizer
 from .base import LRScheduler, current_lrs
 from .checks import check_optimizer, milestones
 from .plateau import ReduceLROnPlateau
@@ -65,7 +67,8 @@ class SequentialLR(CompositeScheduler):
 
     _arguments = {"_milestones": milestones_check}
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int],
+                 last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
         schedulers = list(schedulers)
         check_schedulers("SequentialLR", optimizer, schedulers)
@@ -99,7 +102,7 @@ class SequentialLR(CompositeScheduler):
 class ChainedScheduler(CompositeScheduler):
     """Step several schedulers together, each multiplying its own factor into the lr (ratio schedules only)."""
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         schedulers = list(schedulers)
         if optimizer is None and schedulers:
             optimizer = schedulers[0].optimizer

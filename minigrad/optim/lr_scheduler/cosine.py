@@ -1,6 +1,7 @@
 """Cosine annealing (Loshchilov & Hutter's SGDR, d2l 11.11): CosineAnnealingLR, and CosineAnnealingWarmRestarts."""
 import math
 
+from ..optimizer import Optimizer
 from .base import LRScheduler, RatioScheduler, warn_if_stepped_too_early
 from .checks import real, whole
 
@@ -18,7 +19,7 @@ class CosineAnnealingLR(RatioScheduler):
 
     _arguments = {"T_max": whole(1), "eta_min": real(low=0.0)}
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -46,7 +47,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     _arguments = {"T_0": whole(1), "T_mult": whole(1), "eta_min": real(low=0.0), "T_i": whole(1),
                   "T_cur": real(low=-1.0)}
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         self.T_0 = T_0
         self.T_i = T_0
         self.T_mult = T_mult
@@ -62,7 +64,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._step_count = 1
         self._move_to(None)
 
-    def step(self, epoch=None):
+    def step(self, epoch: float | None = None) -> None:
         """Advance one step, or go to `epoch` (any number ≥ 0, e.g. 3.5 within an epoch's batches)."""
         if epoch is not None:
             real(low=0.0)("epoch", epoch)

@@ -1,7 +1,9 @@
 """Schedules stepped every batch that move the lr up and down, and the momentum (or Adam's β1) the opposite way:
 CyclicLR (Smith 2017) and OneCycleLR (Smith & Topin 2018)."""
 import math
+from collections.abc import Callable
 
+from ..optimizer import Optimizer
 from .base import LRScheduler
 from .checks import check_optimizer, choice, flag, numbers_per_group, per_group, real, whole
 
@@ -49,9 +51,11 @@ class CyclicLR(LRScheduler):
                   "scale_mode": choice("cycle", "iterations"), "cycle_momentum": flag}
     _per_group = LRScheduler._per_group + ("max_lrs", "base_momentums", "max_momentums")
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
-                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
-                 max_momentum=0.9, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, base_lr: float | list[float], max_lr: float | list[float],
+                 step_size_up: float = 2000, step_size_down: float | None = None, mode: str = "triangular",
+                 gamma: float = 1.0, scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle",
+                 cycle_momentum: bool = True, base_momentum: float | list[float] = 0.8,
+                 max_momentum: float | list[float] = 0.9, last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
         base_lrs = per_group("base_lr", optimizer, base_lr)
         self.max_lrs = per_group("max_lr", optimizer, max_lr)
@@ -77,7 +81,7 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
-    def scale_fn(self, x):
+    def scale_fn(self, x: float) -> float:
         if self.scale_fn_custom is not None:
             return self.scale_fn_custom(x)
         if self.mode == "triangular":
@@ -136,9 +140,12 @@ class OneCycleLR(LRScheduler):
 
     _arguments = {"total_steps": whole(1), "anneal_strategy": choice("cos", "linear"), "cycle_momentum": flag}
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, max_lr: float | list[float], total_steps: int | None = None,
+                 epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | list[float] = 0.85, max_momentum: float | list[float] = 0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
         if total_steps is None and (epochs is None or steps_per_epoch is None):
             raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")

@@ -8,6 +8,7 @@
 (The polynomial decay lr0·(1 − t/T)^p is PyTorch's PolynomialLR.) Any other schedule f(t) is
 `LambdaLR(optimizer, lambda t: f(t) / lr0)`.
 """
+from ..optimizer import Optimizer
 from .base import LRScheduler
 from .checks import check_whole, flag, real, whole
 from .composite import SequentialLR
@@ -21,7 +22,7 @@ class InverseTimeLR(LRScheduler):
 
     _arguments = {"k": real(low=0.0)}
 
-    def __init__(self, optimizer, k, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, k: float, last_epoch: int = -1) -> None:
         self.k = k
         super().__init__(optimizer, last_epoch)
 
@@ -35,7 +36,8 @@ class ExponentialDecayLR(LRScheduler):
 
     _arguments = {"decay_rate": real(low=0.0), "decay_steps": whole(1), "staircase": flag}
 
-    def __init__(self, optimizer, decay_rate, decay_steps=1, staircase=False, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, decay_rate: float, decay_steps: int = 1, staircase: bool = False,
+                 last_epoch: int = -1) -> None:
         self.decay_rate = decay_rate
         self.decay_steps = decay_steps
         self.staircase = staircase
@@ -47,7 +49,8 @@ class ExponentialDecayLR(LRScheduler):
         return [base_lr * self.decay_rate ** exponent for base_lr in self.base_lrs]
 
 
-def with_linear_warmup(optimizer, warmup_steps, scheduler, start_factor=0.01):
+def with_linear_warmup(optimizer: Optimizer, warmup_steps: int, scheduler: LRScheduler,
+                       start_factor: float = 0.01) -> SequentialLR:
     """`scheduler` preceded by `warmup_steps` steps of linear warmup from start_factor·lr to lr:
     SequentialLR([LinearLR(start_factor, 1.0, warmup_steps), scheduler], milestones=[warmup_steps])."""
     check_whole("warmup_steps", warmup_steps, 1)

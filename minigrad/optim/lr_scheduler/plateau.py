@@ -1,6 +1,7 @@
 """ReduceLROnPlateau: cut the lr when a watched metric (a validation loss, say) stops improving."""
 import math
 
+from ..optimizer import Optimizer
 from .base import LRScheduler, current_lrs
 from .checks import check_optimizer, choice, numbers_per_group, optional, per_group, real, whole
 
@@ -22,8 +23,9 @@ class ReduceLROnPlateau(LRScheduler):
                   "min_lrs": numbers_per_group(low=0.0), "default_min_lr": optional(real(low=0.0)),
                   "last_epoch": whole(0), "num_bad_epochs": whole(0), "cooldown_counter": whole(0), "best": real()}
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
+                 min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
         check_optimizer(optimizer)
         self.optimizer = optimizer
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
@@ -51,7 +53,7 @@ class ReduceLROnPlateau(LRScheduler):
             return metric > best * (self.threshold + 1.0)
         return metric > best + self.threshold
 
-    def step(self, metrics):
+    def step(self, metrics: float) -> None:
         metric = float(metrics)
         self.last_epoch += 1
         if self._is_better(metric, self.best):

@@ -5,11 +5,17 @@ schedules, and its polynomial decay).
 Each class states its closed form in its docstring and computes, in `_ratio(t)`, the ratio lr_t / lr_{t−1}
 written as PyTorch writes it, so that every lr matches PyTorch's to the last bit (see RatioScheduler).
 """
+from collections.abc import Callable, Sequence
+
+from ..optimizer import Optimizer
 from .base import LRScheduler, RatioScheduler
 from .checks import check_optimizer, milestones, per_group, real, whole
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
            "PolynomialLR"]
+
+
+Schedule = Callable[[int], float]
 
 
 def lambdas_per_group(optimizer, lr_lambda):
@@ -29,7 +35,7 @@ class LambdaLR(LRScheduler):
     _callables = ("lr_lambdas",)
     _per_group = LRScheduler._per_group + ("lr_lambdas",)
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Schedule | list[Schedule], last_epoch: int = -1) -> None:
         self.lr_lambdas = lambdas_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
@@ -44,7 +50,7 @@ class MultiplicativeLR(RatioScheduler):
     _callables = ("lr_lambdas",)
     _per_group = LRScheduler._per_group + ("lr_lambdas",)
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Schedule | list[Schedule], last_epoch: int = -1) -> None:
         self.lr_lambdas = lambdas_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
@@ -59,7 +65,7 @@ class StepLR(RatioScheduler):
 
     _arguments = {"step_size": whole(1), "gamma": real(low=0.0)}
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -74,7 +80,8 @@ class MultiStepLR(RatioScheduler):
 
     _arguments = {"milestones": milestones(strictly=False), "gamma": real(low=0.0)}
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         self.milestones = list(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -92,7 +99,8 @@ class ConstantLR(RatioScheduler):
 
     _arguments = {"factor": real(low=0.0, high=1.0, low_open=True), "total_iters": whole(0)}
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -113,7 +121,8 @@ class LinearLR(RatioScheduler):
     _arguments = {"start_factor": real(low=0.0, high=1.0, low_open=True), "end_factor": real(low=0.0, high=1.0),
                   "total_iters": whole(1)}
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
@@ -134,7 +143,7 @@ class ExponentialLR(RatioScheduler):
 
     _arguments = {"gamma": real(low=0.0)}
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -149,7 +158,8 @@ class PolynomialLR(RatioScheduler):
 
     _arguments = {"total_iters": whole(1), "power": real()}
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
