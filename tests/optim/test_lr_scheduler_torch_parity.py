@@ -83,6 +83,13 @@ CASES = {
     "SequentialLR-warmup-multistep": ("SGD", lambda m, o: m.SequentialLR(
         o, [m.LinearLR(o, start_factor=0.2, total_iters=5), m.MultiStepLR(o, milestones=[20, 40])],
         milestones=[5])),
+    "SequentialLR-to-cosine-with-eta_min": ("SGD", lambda m, o: m.SequentialLR(
+        o, [m.ExponentialLR(o, gamma=0.9), m.CosineAnnealingLR(o, T_max=40, eta_min=0.0007)], milestones=[13])),
+    "SequentialLR-every-ratio-schedule": ("SGD", lambda m, o: m.SequentialLR(
+        o, [m.ConstantLR(o, factor=0.3, total_iters=0), m.MultiplicativeLR(o, multiplier),
+            m.MultiStepLR(o, milestones=[0, 0, 7], gamma=0.6), m.PolynomialLR(o, total_iters=20, power=1.5),
+            m.LinearLR(o, start_factor=0.2, end_factor=0.7, total_iters=9), m.StepLR(o, step_size=4, gamma=0.8)],
+        milestones=[10, 30, 50, 80, 100])),
     "ChainedScheduler": ("SGD", lambda m, o: m.ChainedScheduler(
         [m.ConstantLR(o, factor=0.5, total_iters=20), m.ExponentialLR(o, gamma=0.98)])),
     "ChainedScheduler-warmup-cosine-steps": ("SGD", lambda m, o: m.ChainedScheduler(
