@@ -76,7 +76,6 @@ def per_group(name, optimizer, value):
     return [value] * len(optimizer.param_groups)
 
 
-
 def check_keys(scheduler, state_dict, expected):
     """A dict with exactly the keys of this scheduler's own state_dict()."""
     name = type(scheduler).__name__
@@ -89,8 +88,8 @@ def check_keys(scheduler, state_dict, expected):
 
 
 def check_same_kind(where, value, expected):
-    """An entry without a check of its own must be what this scheduler holds there: a number for a number
-    (None where None is allowed), a string, a list or a dict."""
+    """An entry without a check of its own must be of the kind this scheduler holds there: a bool, a number, a
+    string, a list or a dict (anything where it holds something else, such as None)."""
     kinds = [(bool, "True or False"), (numbers.Real, "a number"), (str, "a string"), ((list, tuple), "a list"),
              (dict, "a dict")]
     for kind, described in kinds:

@@ -2,7 +2,7 @@
 import math
 
 from ..optimizer import Optimizer
-from .base import LRScheduler, RatioScheduler, warn_if_stepped_too_early
+from .base import LRScheduler, RatioScheduler, current_lrs, warn_if_stepped_too_early
 from .checks import real, whole
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -29,7 +29,7 @@ class CosineAnnealingLR(RatioScheduler):
 
     def get_lr(self):
         t, eta_min = self.last_epoch, self.eta_min
-        lrs = [group["lr"] for group in self.optimizer.param_groups]
+        lrs = current_lrs(self.optimizer)
         if (t - 1 - self.T_max) % (2 * self.T_max) == 0:
             return [lr + (base_lr - eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
                     for base_lr, lr in zip(self.base_lrs, lrs)]
