@@ -194,6 +194,45 @@ def test_update_bn_matches_torch():
     assert ours[1].momentum == 0.3 and not ours.training     # momentum and mode restored
 
 
+def batchnorm_twins():
+    if not hasattr(nn, "BatchNorm1d"):
+        pytest.skip("minigrad.nn has no BatchNorm1d yet")
+    ours = nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3)).double()
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.BatchNorm1d(3)).double()
+    copy_weights(ours, theirs, [p._array for p in ours.parameters()])
+    return ours, theirs
+
+
+def test_update_bn_on_minigrad_batchnorm_matches_torch():
+    ours, theirs = batchnorm_twins()
+    batches = [np.random.default_rng(i).standard_normal((8, 3)) * (i + 1) + i for i in range(5)]
+    for model in (ours, theirs):
+        model.eval()
+    swa_utils.update_bn([(minigrad.tensor(b, dtype=np.float64), 0) for b in batches], ours)
+    torch.optim.swa_utils.update_bn([(torch.from_numpy(b), 0) for b in batches], theirs)
+    for name in ("running_mean", "running_var", "num_batches_tracked"):
+        np.testing.assert_allclose(getattr(ours[1], name)._array, getattr(theirs[1], name).numpy(), rtol=1e-12)
+    assert not ours.training and ours[1].momentum == 0.1
+
+
+@pytest.mark.parametrize("use_buffers", [False, True])
+def test_averaged_model_with_buffers_matches_torch(use_buffers):
+    ours_model, their_model = batchnorm_twins()
+    ours = swa_utils.AveragedModel(ours_model, use_buffers=use_buffers)
+    theirs = torch.optim.swa_utils.AveragedModel(their_model, use_buffers=use_buffers)
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        x = rng.standard_normal((6, 3))
+        ours_model(minigrad.tensor(x, dtype=np.float64))      # training mode: the running statistics move
+        their_model(torch.from_numpy(x))
+        ours.update_parameters(ours_model)
+        theirs.update_parameters(their_model)
+    ours_state, their_state = ours.state_dict(), theirs.state_dict()
+    assert list(ours_state) == list(their_state)
+    for key, value in ours_state.items():
+        np.testing.assert_allclose(value, their_state[key].numpy(), rtol=1e-12, atol=1e-15, err_msg=key)
+
+
 def test_update_bn_without_batchnorm_changes_nothing():
     model = nn.Sequential(nn.Linear(3, 2))
     model.eval()
