@@ -244,3 +244,9 @@ def test_scheduler_load_state_dict_that_does_not_fit():
     other = make_optimizer()
     with pytest.raises(ValueError, match="holds 2 schedulers.*has 1"):
         sched.ChainedScheduler([sched.ConstantLR(other)]).load_state_dict(chained.state_dict())
+
+
+def test_every_scheduler_says_it_comes_from_lr_scheduler():
+    # The book's 11.11 loop tells a scheduler object from a plain function by its module, as with PyTorch's.
+    for name in sched.__all__:
+        assert getattr(sched, name).__module__ == "minigrad.optim.lr_scheduler", name
