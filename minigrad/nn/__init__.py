@@ -2,8 +2,10 @@
 from . import functional, init
 from .layers import (AvgPool2d, Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, MSELoss, ReLU, Sequential,
                      Sigmoid, Tanh)
+from ._memory import tune_memory
 from .models import lenet
 from .module import Module, Parameter
 
 __all__ = ["AvgPool2d", "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "MSELoss", "Module",
-           "Parameter", "ReLU", "Sequential", "Sigmoid", "Tanh", "functional", "init", "lenet"]
+           "Parameter", "ReLU", "Sequential", "Sigmoid", "Tanh", "functional", "init", "lenet",
+           "tune_memory"]

@@ -3,6 +3,7 @@ import numpy as np
 
 from . import functional as F
 from . import init
+from .functional.layout import pair
 from .module import Module, Parameter
 
 
@@ -51,9 +52,9 @@ class Conv2d(Module):
         super().__init__()
         self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
         self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = F._pair(kernel_size, "kernel_size")
-        self.stride = F._pair(stride, "stride")
-        self.padding = F._pair(padding, "padding")
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.stride = pair(stride, "stride")
+        self.padding = pair(padding, "padding")
         if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
             raise ValueError(f"Conv2d: kernel_size and stride must be >= 1 and padding >= 0, got "
                              f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}")
