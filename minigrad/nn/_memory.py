@@ -20,9 +20,10 @@ _TRIM_THRESHOLD = 512 * 1024 * 1024     # give memory back only when half a GB l
 def tune_memory():
     """Make glibc's malloc keep and reuse freed blocks of up to 32 MB; return True when it was done.
 
-    Saves the page faults and page zeroing of every large temporary: measured on the 2-core machine with
-    ``make bench``'s LeNet step (batch 256), SAVED_MEASURED. No effect (returns False) where the C library is not
-    glibc. Calling it again changes nothing."""
+    Saves the page faults and page zeroing of every large temporary. Measured on the project's 2-core machine, a
+    LeNet training step (batch 256, one BLAS thread, five alternating processes each way): kernel time 18-25 ms per
+    step without it, 0 with it; user + kernel time 69-89 ms -> 56-64 ms per step. Returns False (and changes
+    nothing) where the C library is not glibc. Calling it again changes nothing."""
     if not sys.platform.startswith("linux"):
         return False
     try:
