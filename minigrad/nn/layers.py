@@ -118,17 +118,33 @@ class Tanh(Module):
 
 
 class Flatten(Module):
-    """Merge the dimensions from ``start_dim`` on into one: (N, C, H, W) -> (N, C*H*W)."""
+    """Merge the dimensions ``start_dim`` to ``end_dim`` (both included) into one: (N, C, H, W) -> (N, C*H*W).
 
-    def __init__(self, start_dim=1):
+    As ``torch.nn.Flatten``: a dimension outside the input's range is an IndexError (so the default start_dim=1 needs
+    an input of at least 2 dimensions), and start_dim after end_dim a ValueError."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
-        self.start_dim = start_dim
+        self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        return x.reshape(x.shape[:self.start_dim] + (-1,))
+        start, end = (_dimension(dim, x.ndim, "Flatten") for dim in (self.start_dim, self.end_dim))
+        if start > end:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for an input "
+                             f"of shape {x.shape}")
+        return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
 
     def extra_repr(self):
-        return f"start_dim={self.start_dim}"
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _dimension(dim, ndim, layer):
+    """``dim`` counted from the front, checked as PyTorch checks it (a 0-d input has the one dimension 0 / -1)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"{layer}: dimension out of range (expected to be in range of [{-size}, {size - 1}], "
+                         f"but got {dim}) for an input with {ndim} dimensions")
+    return dim % size
 
 
 class Sequential(Module):

@@ -26,8 +26,15 @@ def out_size(size, kernel, stride, padding):
 
 
 def float_tensor(x, name, op):
-    """``x`` as a Tensor of a float dtype, or a TypeError naming the op and the argument."""
+    """``x`` as a Tensor of a float dtype, or a TypeError naming the op and the argument.
+
+    minigrad computes in float32 or float64 only; a numpy array of another float type (float16) is refused rather
+    than silently widened, so the caller decides (``.astype(np.float32)``)."""
     if not isinstance(x, Tensor):
+        dtype = np.asarray(x).dtype
+        if dtype.kind == "f" and dtype not in (np.float32, np.float64):
+            raise TypeError(f"{op}: {name} has dtype {dtype}, but minigrad computes in float32 or float64; "
+                            f"convert it first (e.g. .astype(np.float32))")
         x = Tensor(x)
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: {name} must be a float tensor, got dtype {x.dtype}")
