@@ -1,4 +1,4 @@
-"""Layers and losses as Modules, with PyTorch's names, arguments and default initialisation."""
+"""Layers as Modules, with PyTorch's names, arguments and default initialisation (losses: loss.py)."""
 import numpy as np
 
 from . import functional as F
@@ -177,31 +177,3 @@ class Sequential(Module):
         for module in self._modules.values():
             x = module(x)
         return x
-
-
-class CrossEntropyLoss(Module):
-    """Cross-entropy of logits against integer labels (softmax included, as PyTorch's)."""
-
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = F.check_reduction(reduction, "CrossEntropyLoss")
-
-    def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
-
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}"
-
-
-class MSELoss(Module):
-    """Squared error; ``reduction='none'`` keeps one loss per element, as PyTorch."""
-
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = F.check_reduction(reduction, "MSELoss")
-
-    def forward(self, input, target):
-        return F.mse_loss(input, target, self.reduction)
-
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}"
