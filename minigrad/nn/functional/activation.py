@@ -6,7 +6,7 @@ from those ops.
 import math
 
 from ...tensor import Tensor, where
-from .elementary import erf, expm1, log1p
+from .elementary import erf, expm1, log1p_exp
 from .layout import float_tensor
 
 
@@ -64,7 +64,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     scaled = x * beta
     linear = scaled._array > threshold
     safe = where(linear, 0.0, scaled)        # exp never sees the large values the other branch keeps
-    return where(linear, x, (safe.relu() + log1p((-safe.abs()).exp())) / beta)
+    return where(linear, x, log1p_exp(safe) / beta)
 
 
 def elu(input, alpha=1.0):

@@ -3,7 +3,7 @@ import numpy as np
 
 from ...tensor import Tensor, where
 from .activation import log_softmax, softmax
-from .elementary import log1p
+from .elementary import log1p_exp
 from .layout import float_tensor
 
 
@@ -172,10 +172,9 @@ def _clamped_log(p, floor=-100.0):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(x) computed from the logits x without forming sigmoid(x), as PyTorch's:
-    (1 - t) x + (1 + (pos_weight - 1) t) (log(1 + exp(-|x|)) + max(-x, 0)), exact for large |x|."""
+    (1 - t) x + (1 + (pos_weight - 1) t) log(1 + exp(-x)), exact for large |x|."""
     x = float_tensor(input, "input", "binary_cross_entropy_with_logits")
     t = _same_shape_target(x, target, "binary_cross_entropy_with_logits")
-    log_sigmoid_of_minus_x = log1p((-x.abs()).exp()) + (-x).relu()     # = -log sigmoid(x)
     scale = 1 if pos_weight is None else (pos_weight - 1) * t + 1
-    losses = (1 - t) * x + scale * log_sigmoid_of_minus_x
+    losses = (1 - t) * x + scale * log1p_exp(-x)        # log1p_exp(-x) = -log sigmoid(x)
     return _reduce(_rescaled(losses, weight), reduction, "binary_cross_entropy_with_logits")
