@@ -20,8 +20,8 @@ CONV_CASES = [
 
 def conv_inputs(x_shape, w_shape):
     N, C, H, W = x_shape
-    O, kh, kw = w_shape
-    return [rng.standard_normal(x_shape), rng.standard_normal((O, C, kh, kw)), rng.standard_normal(O)]
+    outs, kh, kw = w_shape
+    return [rng.standard_normal(x_shape), rng.standard_normal((outs, C, kh, kw)), rng.standard_normal(outs)]
 
 
 @pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_CASES)
