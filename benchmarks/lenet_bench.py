@@ -156,7 +156,7 @@ def main(argv=None):
     library = blas_library()
     print(f"numpy {np.__version__}, BLAS {library.name if library else 'not switchable in-process'}, "
           f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
-          f"nn.tune_memory(): {nn.tune_memory()}")
+          f"nn.keep_freed_memory(): {nn.keep_freed_memory()}")
     if library is None:
         print("numpy's BLAS thread count cannot be set in this process: every row runs at its start-up count")
     minigrad.manual_seed(args.seed)

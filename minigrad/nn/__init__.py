@@ -1,6 +1,6 @@
 """Layers, losses and initialisation with PyTorch's names: ``from minigrad import nn``."""
 from . import functional, init
-from ._memory import tune_memory
+from ._memory import keep_freed_memory
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, SiLU, Softmax, Softplus
 from .dropout import Dropout
 from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh
@@ -12,4 +12,4 @@ from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 __all__ = ["AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss",
            "Dropout", "ELU", "Flatten", "GELU", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss",
            "MaxPool2d", "Module", "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Softmax",
-           "Softplus", "Tanh", "functional", "init", "lenet", "tune_memory"]
+           "Softplus", "Tanh", "functional", "init", "keep_freed_memory", "lenet"]

@@ -1,4 +1,4 @@
-"""``tune_memory()``: keep freed memory in the process instead of handing it back to the OS after every op.
+"""``keep_freed_memory()``: keep freed memory in the process instead of handing it back to the OS after each op.
 
 A LeNet step at batch 256 allocates and frees a few dozen arrays of 1-20 MB (im2col columns, activations, their
 gradients). glibc serves each from fresh pages (mmap, or a heap it trims after every large free), so every step pays
@@ -17,7 +17,7 @@ _MMAP_THRESHOLD = 32 * 1024 * 1024      # glibc's largest allowed value on 64-bi
 _TRIM_THRESHOLD = 512 * 1024 * 1024     # give memory back only when half a GB lies free at the top of the heap
 
 
-def tune_memory():
+def keep_freed_memory():
     """Make glibc's malloc keep and reuse freed blocks of up to 32 MB; return True when it was done.
 
     Saves the page faults and page zeroing of every large temporary. Measured on the project's 2-core machine, a

@@ -192,8 +192,8 @@ def test_layer_errors_are_clear():
         nn.Linear(2, 2, dtype=np.int64)
 
 
-def test_import_leaves_malloc_alone_and_tune_memory_keeps_freed_blocks():
-    """Importing minigrad must not retune the process's malloc; nn.tune_memory() does, on glibc."""
+def test_import_leaves_malloc_alone_and_keep_freed_memory_tunes_it():
+    """Importing minigrad must not retune the process's malloc; nn.keep_freed_memory() does, on glibc."""
     import subprocess
     import sys
     if not sys.platform.startswith("linux"):
@@ -208,9 +208,9 @@ def freed_back():   # does freeing 20 MB give it back to the OS?
     before = rss()
     del block
     return before - rss() > 15e6
-print(freed_back(), minigrad.nn.tune_memory(), freed_back())
+print(freed_back(), minigrad.nn.keep_freed_memory(), freed_back())
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "True", "import minigrad changed how malloc gives memory back"
     if out[1] == "True":
-        assert out[2] == "False", "tune_memory() said it tuned malloc, but freed memory still goes back to the OS"
+        assert out[2] == "False", "keep_freed_memory() said it tuned malloc, but freed memory still goes back"
