@@ -5,7 +5,7 @@ from ...tensor import Tensor
 from .layout import float_tensor
 
 
-def dropout(input, p=0.5, training=True, generator=None):
+def dropout(input, p=0.5, training=True, *, generator=None):
     """As ``torch.nn.functional.dropout`` (inverted dropout: evaluation needs no rescaling). The mask is drawn from
     ``generator``, or from minigrad's default one (``minigrad.manual_seed``)."""
     if not 0.0 <= p <= 1.0:

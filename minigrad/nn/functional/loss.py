@@ -97,7 +97,7 @@ def _probability_targets(z, target, weight, label_smoothing, reduction):
     return _reduce(losses, reduction, "cross_entropy")
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits (N, classes), as ``torch.nn.functional.cross_entropy``.
 
     ``target`` holds integer class labels (N,) or class probabilities of the input's shape. ``weight`` (classes,)
@@ -119,7 +119,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return _nll(log_softmax(z, dim=1), labels, weight, ignore_index, reduction, label_smoothing, "cross_entropy")
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of integer labels (N,) under log-probabilities (N, classes), as
     ``torch.nn.functional.nll_loss`` (``weight`` and ``ignore_index`` as in cross_entropy)."""
     log_probs = float_tensor(input, "input", "nll_loss")
@@ -152,7 +152,7 @@ def _rescaled(losses, weight):
     return losses if weight is None else losses * weight
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], as ``torch.nn.functional.binary_cross_entropy``:
     each log is clamped at -100, so p = 0 or 1 gives a finite loss."""
     p = float_tensor(input, "input", "binary_cross_entropy")
@@ -170,7 +170,7 @@ def _clamped_log(p, floor=-100.0):
     return where(above, where(above, p, 1.0).log(), floor)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(x) computed from the logits x without forming sigmoid(x), as PyTorch's:
     (1 - t) x + (1 + (pos_weight - 1) t) log(1 + exp(-x)), exact for large |x|."""
     x = float_tensor(input, "input", "binary_cross_entropy_with_logits")
