@@ -214,3 +214,25 @@ print(freed_back(), minigrad.nn.keep_freed_memory(), freed_back())
     assert out[0] == "True", "import minigrad changed how malloc gives memory back"
     if out[1] == "True":
         assert out[2] == "False", "keep_freed_memory() said it tuned malloc, but freed memory still goes back"
+
+
+def test_buffers_are_saved_loaded_and_listed_but_not_trained():
+    class Counter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.register_buffer("seen", mg.zeros(2))
+            self.register_buffer("unused", None)
+
+    net = Counter()
+    assert [name for name, _ in net.named_buffers()] == ["seen"]
+    assert "seen" not in [name for name, _ in net.named_parameters()]
+    net.seen = mg.ones(2)                            # assigning a Tensor replaces the buffer
+    assert list(net.state_dict()) == ["fc.weight", "fc.bias", "seen"]
+    other = Counter()
+    other.load_state_dict(net.state_dict())
+    np.testing.assert_array_equal(other.seen.numpy(), [1.0, 1.0])
+    with pytest.raises(TypeError, match="Tensor or None"):
+        net.register_buffer("bad", np.zeros(2))
+    del net.seen
+    assert list(net.named_buffers()) == []
