@@ -11,7 +11,8 @@
    and, when torch is installed, in PyTorch on the CPU, at each thread count of --threads (numpy's BLAS and PyTorch
    set to the same count inside this process). The two engines run in alternating rounds so that a noisy neighbour
    slows both alike; each round's ratio compares two neighbouring rounds. It prints a Markdown table: median ms per
-   step and its spread over the rounds, the median of one step's phases, and the ratio minigrad / PyTorch.
+   step and its spread over the rounds, the median of one step's phases, the process's CPU time per step (all
+   threads), and the ratio minigrad / PyTorch of wall time (median and spread) and of CPU time.
 """
 import argparse
 import os
@@ -83,14 +84,19 @@ def torch_stepper(torch, state, x, y, lr):
 
 
 def time_round(step, steps):
-    """Run ``steps`` steps: (ms per step, {phase: ms per step})."""
+    """Run ``steps`` steps: (wall ms per step, {phase: wall ms per step, "cpu": CPU ms per step}).
+
+    CPU time is the process's, all threads together: on a busy machine it grows far less than wall time, so with
+    one thread it is the steadier measure of the work a step does."""
     phases = {phase: 0.0 for phase in PHASES}
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(steps):
         for phase, seconds in step().items():
             phases[phase] += seconds
     total = (time.perf_counter() - started) / steps * 1e3
-    return total, {phase: seconds / steps * 1e3 for phase, seconds in phases.items()}
+    per_step = {phase: seconds / steps * 1e3 for phase, seconds in phases.items()}
+    per_step["cpu"] = (time.process_time() - cpu_started) / steps * 1e3
+    return total, per_step
 
 
 def time_engines(steppers, threads, rounds, steps, torch):
@@ -113,13 +119,14 @@ def table_rows(threads, times):
     rows = []
     for engine, results in times.items():
         totals = [total for total, _ in results]
-        phases = " | ".join(f"{statistics.median(p[phase] for _, p in results):.1f}" for phase in PHASES)
+        phases = " | ".join(f"{statistics.median(p[phase] for _, p in results):.1f}" for phase in (*PHASES, "cpu"))
         rows.append(f"| {threads} | {engine} | {statistics.median(totals):.1f} | {min(totals):.1f}-{max(totals):.1f}"
                     f" | {phases} |")
     if len(times) == 2:
         ratios = [ours / theirs for (ours, _), (theirs, _) in zip(times["minigrad"], times["PyTorch"])]
+        cpu = [ours["cpu"] / theirs["cpu"] for (_, ours), (_, theirs) in zip(times["minigrad"], times["PyTorch"])]
         rows.append(f"| {threads} | **ratio minigrad / PyTorch** | **{statistics.median(ratios):.2f}** | "
-                    f"{min(ratios):.2f}-{max(ratios):.2f} | | | |")
+                    f"{min(ratios):.2f}-{max(ratios):.2f} | | | | {statistics.median(cpu):.2f} |")
     return rows
 
 
@@ -180,8 +187,9 @@ def main(argv=None):
     print(f"\nLeNet training step on one batch of {args.batch_size} Fashion-MNIST images (SGD, lr {args.lr}); "
           f"{args.rounds} alternating rounds x {args.steps} steps per engine and thread count"
           + (f"; torch {torch.__version__}" if torch is not None else "") + "\n")
-    print("| threads | engine | ms/step (median) | spread over rounds | forward + loss | backward | optimizer |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| threads | engine | ms/step (median) | spread over rounds | forward + loss | backward | optimizer "
+          "| CPU ms/step |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for threads in args.threads:
         for row in table_rows(threads, time_engines(steppers, threads, args.rounds, args.steps, torch)):
             print(row)
