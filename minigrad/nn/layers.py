@@ -1,8 +1,9 @@
-"""Layers and losses as Modules, with PyTorch's names, arguments and default initialisation."""
+"""Layers as Modules, with PyTorch's names, arguments and default initialisation (losses: loss.py)."""
 import numpy as np
 
 from . import functional as F
 from . import init
+from .functional.layout import pair
 from .module import Module, Parameter
 
 
@@ -51,9 +52,9 @@ class Conv2d(Module):
         super().__init__()
         self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
         self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = F._pair(kernel_size, "kernel_size")
-        self.stride = F._pair(stride, "stride")
-        self.padding = F._pair(padding, "padding")
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.stride = pair(stride, "stride")
+        self.padding = pair(padding, "padding")
         if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
             raise ValueError(f"Conv2d: kernel_size and stride must be >= 1 and padding >= 0, got "
                              f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}")
@@ -117,17 +118,33 @@ class Tanh(Module):
 
 
 class Flatten(Module):
-    """Merge the dimensions from ``start_dim`` on into one: (N, C, H, W) -> (N, C*H*W)."""
+    """Merge the dimensions ``start_dim`` to ``end_dim`` (both included) into one: (N, C, H, W) -> (N, C*H*W).
 
-    def __init__(self, start_dim=1):
+    As ``torch.nn.Flatten``: a dimension outside the input's range is an IndexError (so the default start_dim=1 needs
+    an input of at least 2 dimensions), and start_dim after end_dim a ValueError."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
-        self.start_dim = start_dim
+        self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        return x.reshape(x.shape[:self.start_dim] + (-1,))
+        start, end = (_dimension(dim, x.ndim, "Flatten") for dim in (self.start_dim, self.end_dim))
+        if start > end:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for an input "
+                             f"of shape {x.shape}")
+        return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
 
     def extra_repr(self):
-        return f"start_dim={self.start_dim}"
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _dimension(dim, ndim, layer):
+    """``dim`` counted from the front, checked as PyTorch checks it (a 0-d input has the one dimension 0 / -1)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"{layer}: dimension out of range (expected to be in range of [{-size}, {size - 1}], "
+                         f"but got {dim}) for an input with {ndim} dimensions")
+    return dim % size
 
 
 class Sequential(Module):
@@ -160,31 +177,3 @@ class Sequential(Module):
         for module in self._modules.values():
             x = module(x)
         return x
-
-
-class CrossEntropyLoss(Module):
-    """Cross-entropy of logits against integer labels (softmax included, as PyTorch's)."""
-
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = F.check_reduction(reduction, "CrossEntropyLoss")
-
-    def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
-
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}"
-
-
-class MSELoss(Module):
-    """Squared error; ``reduction='none'`` keeps one loss per element, as PyTorch."""
-
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = F.check_reduction(reduction, "MSELoss")
-
-    def forward(self, input, target):
-        return F.mse_loss(input, target, self.reduction)
-
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}"

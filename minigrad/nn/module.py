@@ -24,6 +24,7 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "training", True)
 
     # ---- registration by attribute assignment ---------------------------------------------------------------------
@@ -32,7 +33,10 @@ class Module:
         if registry is None:
             raise AttributeError(f"cannot assign {name!r} before Module.__init__() ran: call super().__init__() "
                                  f"first in {type(self).__name__}.__init__")
-        for table in (self._parameters, self._modules):
+        if name in self.__dict__.get("_buffers", {}) and (value is None or isinstance(value, Tensor)):
+            self._buffers[name] = value
+            return
+        for table in (self._parameters, self._modules, self.__dict__.get("_buffers", {})):
             table.pop(name, None)
         if isinstance(value, Parameter):
             self._parameters[name] = value
@@ -44,14 +48,24 @@ class Module:
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name):    # only called when normal lookup fails: parameters and sub-modules live here
-        for table in ("_parameters", "_modules"):
+        for table in ("_parameters", "_modules", "_buffers"):
             entries = self.__dict__.get(table, {})
             if name in entries:
                 return entries[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def __delattr__(self, name):
+    def register_buffer(self, name, tensor):
+        """Keep ``tensor`` as state that is saved and loaded with the parameters but not trained (e.g. BatchNorm's
+        running statistics), as PyTorch's ``register_buffer``."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
         for table in (self._parameters, self._modules):
+            table.pop(name, None)
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor
+
+    def __delattr__(self, name):
+        for table in (self._parameters, self._modules, self._buffers):
             if name in table:
                 del table[name]
                 return
@@ -101,6 +115,16 @@ class Module:
     def parameters(self, recurse=True):
         return (parameter for _, parameter in self.named_parameters(recurse=recurse))
 
+    def named_buffers(self, prefix=""):
+        """(dotted name, buffer) pairs of this module and those below it (None entries skipped)."""
+        for owner_name, module in self.named_modules(prefix):
+            for name, buffer in module._buffers.items():
+                if buffer is not None:
+                    yield (f"{owner_name}.{name}" if owner_name else name), buffer
+
+    def buffers(self):
+        return (buffer for _, buffer in self.named_buffers())
+
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-module, then on this one (e.g. a custom initialisation)."""
         for child in self.children():
@@ -130,6 +154,9 @@ class Module:
         for parameter in self.parameters():
             parameter._array = parameter._array.astype(dtype)
             parameter.grad = None
+        for buffer in self.buffers():
+            if buffer.dtype.kind == "f":
+                buffer._array = buffer._array.astype(dtype)
         return self
 
     def double(self):
@@ -140,13 +167,13 @@ class Module:
 
     # ---- saving and loading -----------------------------------------------------------------------------------------
     def state_dict(self):
-        """{dotted name: copy of the parameter's numpy array}, in registration order."""
-        return {name: parameter._array.copy() for name, parameter in self.named_parameters()}
+        """{dotted name: copy of the numpy array}: the parameters in registration order, then the buffers."""
+        return {name: tensor._array.copy() for name, tensor in (*self.named_parameters(), *self.named_buffers())}
 
     def load_state_dict(self, state_dict, strict=True):
-        """Copy arrays into the parameters (keeping each parameter's dtype). Every name and shape is checked first,
-        so a mismatch changes nothing; with ``strict=False`` missing and unexpected names are allowed."""
-        own = dict(self.named_parameters())
+        """Copy arrays into the parameters and buffers (keeping their dtypes). Every name and shape is checked
+        first, so a mismatch changes nothing; with ``strict=False`` missing and unexpected names are allowed."""
+        own = {**dict(self.named_parameters()), **dict(self.named_buffers())}
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         if strict and (missing or unexpected):

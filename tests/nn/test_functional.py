@@ -20,8 +20,8 @@ CONV_CASES = [
 
 def conv_inputs(x_shape, w_shape):
     N, C, H, W = x_shape
-    O, kh, kw = w_shape
-    return [rng.standard_normal(x_shape), rng.standard_normal((O, C, kh, kw)), rng.standard_normal(O)]
+    outs, kh, kw = w_shape
+    return [rng.standard_normal(x_shape), rng.standard_normal((outs, C, kh, kw)), rng.standard_normal(outs)]
 
 
 @pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_CASES)
@@ -49,8 +49,8 @@ def test_pool_gradchecks_and_second_derivatives():
 def test_cross_entropy_gradcheck_all_reductions():
     logits, labels = rng.standard_normal((5, 4)), np.array([0, 3, 1, 1, 2])
     for reduction in ("mean", "sum", "none"):
-        assert gradcheck(lambda z: F.cross_entropy(z, labels, reduction), [logits])
-        assert gradgradcheck(lambda z: F.cross_entropy(z, labels, reduction), [logits])
+        assert gradcheck(lambda z: F.cross_entropy(z, labels, reduction=reduction), [logits])
+        assert gradgradcheck(lambda z: F.cross_entropy(z, labels, reduction=reduction), [logits])
 
 
 def test_mse_loss_gradcheck():
@@ -157,7 +157,7 @@ def test_cross_entropy_and_mse_match_pytorch(reduction):
     torch = torch_or_skip()
     z, labels = rng.standard_normal((6, 5)) * 4, rng.integers(0, 5, 6)
     ours, theirs = mg.tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
-    out = F.cross_entropy(ours, labels, reduction)
+    out = F.cross_entropy(ours, labels, reduction=reduction)
     ref = torch.nn.functional.cross_entropy(theirs, torch.tensor(labels), reduction=reduction)
     out.sum().backward()
     ref.sum().backward()
@@ -166,7 +166,7 @@ def test_cross_entropy_and_mse_match_pytorch(reduction):
 
     a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     ours, theirs = mg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
-    out = F.mse_loss(ours, mg.tensor(b), reduction)
+    out = F.mse_loss(ours, mg.tensor(b), reduction=reduction)
     ref = torch.nn.functional.mse_loss(theirs, torch.tensor(b), reduction=reduction)
     out.sum().backward()
     ref.sum().backward()

@@ -190,3 +190,49 @@ def test_layer_errors_are_clear():
         nn.CrossEntropyLoss(reduction="avg")
     with pytest.raises(TypeError, match="floating point"):
         nn.Linear(2, 2, dtype=np.int64)
+
+
+def test_import_leaves_malloc_alone_and_keep_freed_memory_tunes_it():
+    """Importing minigrad must not retune the process's malloc; nn.keep_freed_memory() does, on glibc."""
+    import subprocess
+    import sys
+    if not sys.platform.startswith("linux"):
+        pytest.skip("resident size is read from /proc")
+    script = """
+import numpy as np
+import minigrad
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096
+def freed_back():   # does freeing 20 MB give it back to the OS?
+    block = np.ones(5_000_000, dtype=np.float32)
+    before = rss()
+    del block
+    return before - rss() > 15e6
+print(freed_back(), minigrad.nn.keep_freed_memory(), freed_back())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "True", "import minigrad changed how malloc gives memory back"
+    if out[1] == "True":
+        assert out[2] == "False", "keep_freed_memory() said it tuned malloc, but freed memory still goes back"
+
+
+def test_buffers_are_saved_loaded_and_listed_but_not_trained():
+    class Counter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.register_buffer("seen", mg.zeros(2))
+            self.register_buffer("unused", None)
+
+    net = Counter()
+    assert [name for name, _ in net.named_buffers()] == ["seen"]
+    assert "seen" not in [name for name, _ in net.named_parameters()]
+    net.seen = mg.ones(2)                            # assigning a Tensor replaces the buffer
+    assert list(net.state_dict()) == ["fc.weight", "fc.bias", "seen"]
+    other = Counter()
+    other.load_state_dict(net.state_dict())
+    np.testing.assert_array_equal(other.seen.numpy(), [1.0, 1.0])
+    with pytest.raises(TypeError, match="Tensor or None"):
+        net.register_buffer("bad", np.zeros(2))
+    del net.seen
+    assert list(net.named_buffers()) == []

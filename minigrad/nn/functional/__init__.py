@@ -1,0 +1,22 @@
+"""``minigrad.nn.functional`` (``F``): the ops behind the layers, as ``torch.nn.functional`` names them.
+
+One module per subject: layout.py (argument checks and the batch-last layout that convolution and pooling share),
+conv.py, pooling.py, loss.py, activation.py (with elementary.py's log1p, expm1, erf), normalization.py, dropout.py,
+padding.py, linear.py. Every op here is an autograd op whose backward is made of ops too, so gradients of gradients
+work.
+"""
+from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
+from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
+from .dropout import dropout
+from .linear import linear
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, check_reduction, cross_entropy, mse_loss,
+                   nll_loss)
+from .normalization import batch_norm, layer_norm, normalize
+from .padding import pad
+from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gather, max_pool2d_scatter
+
+__all__ = ["avg_pool2d", "avg_pool2d_spread", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy", "dropout", "elu",
+           "gelu", "layer_norm", "leaky_relu", "linear", "log_softmax", "max_pool2d", "max_pool2d_gather",
+           "max_pool2d_scatter", "mse_loss", "nll_loss", "normalize", "pad", "relu", "sigmoid", "silu", "softmax",
+           "softplus", "tanh"]

@@ -1,0 +1,112 @@
+"""2-D convolution as autograd ops; the backward passes are ops too, so that gradients of gradients work:
+
+    conv2d(x, w)           backward -> conv2d_input_grad(g, w), conv2d_weight_grad(x, g)
+    conv2d_input_grad      (a transposed convolution) backward -> conv2d, conv2d_weight_grad
+    conv2d_weight_grad     backward -> conv2d_input_grad, conv2d
+
+Each is one matrix product over the im2col matrix of the batch-last layout (see layout.py).
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ...tensor import Tensor
+from .layout import (batch_first, check_images, common_float, float_tensor, out_size, padded_batch_last,
+                     pair, rows, unpad_batch_first, window_slices)
+
+
+def _im2col(padded, kernel, stride, out_hw):
+    """(C, Hp, Wp, N) -> (C*kh*kw, Ho*Wo*N): column p holds the window that output position p sees."""
+    (kh, kw), (sh, sw), (ho, wo) = kernel, stride, out_hw
+    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw]
+    C, N = padded.shape[0], padded.shape[3]
+    return windows.transpose(0, 4, 5, 1, 2, 3).reshape(C * kh * kw, ho * wo * N)
+
+
+def _col2im(cols, x_shape, kernel, stride, padding, out_hw):
+    """Adjoint of _im2col: add every column back onto the pixels its window covers. Returns (N, C, H, W)."""
+    N, C, H, W = x_shape
+    (kh, kw), (ph, pw), (ho, wo) = kernel, padding, out_hw
+    cols = cols.reshape(C, kh, kw, ho, wo, N)
+    padded = np.zeros((C, H + 2 * ph, W + 2 * pw, N), dtype=cols.dtype)
+    for index, where in enumerate(window_slices(kernel, stride, out_hw)):
+        padded[where] += cols[:, index // kw, index % kw]
+    return unpad_batch_first(padded, padding, H, W)
+
+
+def _conv_geometry(x_shape, w_shape, stride, padding, op):
+    N, C, H, W = x_shape
+    _, Cw, kh, kw = w_shape
+    if C != Cw:
+        raise ValueError(f"{op}: input has {C} channels but the weight of shape {tuple(w_shape)} expects {Cw}")
+    ho, wo = out_size(H, kh, stride[0], padding[0]), out_size(W, kw, stride[1], padding[1])
+    if ho < 1 or wo < 1:
+        raise ValueError(f"{op}: kernel {(kh, kw)} does not fit an input of size {(H, W)} with padding {padding}")
+    return (kh, kw), (ho, wo)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0):
+    """2-D cross-correlation, as ``torch.nn.functional.conv2d`` (groups=1, dilation=1).
+
+    input (N, C, H, W), weight (O, C, kh, kw), bias (O,) -> (N, O, Ho, Wo), Ho = (H + 2 padding - kh) // stride + 1.
+    """
+    x = check_images(input, "conv2d")
+    w = float_tensor(weight, "weight", "conv2d")
+    if w.ndim != 4:
+        raise ValueError(f"conv2d: weight must have shape (out_channels, in_channels, kh, kw), got {w.shape}")
+    b = None if bias is None else float_tensor(bias, "bias", "conv2d")
+    if b is not None and b.shape != (w.shape[0],):
+        raise ValueError(f"conv2d: bias must have shape ({w.shape[0]},), got {b.shape}")
+    stride, padding = pair(stride, "stride"), pair(padding, "padding")
+    if min(stride) < 1 or min(padding) < 0:
+        raise ValueError(f"conv2d: stride must be >= 1 and padding >= 0, got stride={stride}, padding={padding}")
+    kernel, out_hw = _conv_geometry(x.shape, w.shape, stride, padding, "conv2d")
+    dtype = common_float(x, w, b)
+
+    cols = _im2col(padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+    out = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1) @ cols
+    if b is not None:
+        out += b._array.astype(dtype, copy=False)[:, None]
+    value = batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
+
+    def backward(g):
+        gx = conv2d_input_grad(g, w, x.shape, stride, padding) if x.requires_grad else None
+        gw = conv2d_weight_grad(x, g, w.shape, stride, padding, cols=cols) if w.requires_grad else None
+        gb = g.sum(axis=(0, 2, 3)) if b is not None and b.requires_grad else None
+        return gx, gw, gb
+    parents = (x, w) if b is None else (x, w, b)
+    return Tensor.from_op(value, parents, "conv2d", backward)
+
+
+def conv2d_input_grad(grad_output, weight, input_shape, stride=1, padding=0):
+    """d<conv2d(x, weight), grad_output>/dx: a transposed convolution onto an input of ``input_shape``."""
+    g, w = grad_output, weight
+    stride, padding = pair(stride, "stride"), pair(padding, "padding")
+    kernel, out_hw = _conv_geometry(input_shape, w.shape, stride, padding, "conv2d_input_grad")
+    dtype = common_float(g, w)
+    cols = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ rows(g._array.astype(dtype, copy=False))
+    value = _col2im(cols, input_shape, kernel, stride, padding, out_hw)
+
+    def backward(h):    # the op is bilinear in (g, w): <result, h> = <g, conv2d(h, w)>
+        gg = conv2d(h, w, None, stride, padding) if g.requires_grad else None
+        gw = conv2d_weight_grad(h, g, w.shape, stride, padding) if w.requires_grad else None
+        return gg, gw
+    return Tensor.from_op(value, (g, w), "conv2d_input_grad", backward)
+
+
+def conv2d_weight_grad(input, grad_output, weight_shape, stride=1, padding=0, cols=None):
+    """d<conv2d(input, w), grad_output>/dw. ``cols``: the forward pass's im2col of ``input``, reused when given."""
+    x, g = input, grad_output
+    stride, padding = pair(stride, "stride"), pair(padding, "padding")
+    kernel, out_hw = _conv_geometry(x.shape, weight_shape, stride, padding, "conv2d_weight_grad")
+    dtype = common_float(x, g)
+    if cols is None or cols.dtype != dtype:
+        cols = _im2col(padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+    # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first and
+    # a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
+    value = (cols @ rows(g._array.astype(dtype, copy=False)).T).T.reshape(weight_shape)
+
+    def backward(h):    # bilinear in (x, g): <result, h> = <g, conv2d(x, h)>
+        gx = conv2d_input_grad(g, h, x.shape, stride, padding) if x.requires_grad else None
+        gg = conv2d(x, h, None, stride, padding) if g.requires_grad else None
+        return gx, gg
+    return Tensor.from_op(value, (x, g), "conv2d_weight_grad", backward)
