@@ -1,4 +1,4 @@
-"""The Optimizer base class: parameter groups, per-parameter state, and their checkpoints.
+"""The Optimizer base class: parameter groups, per-parameter state, the one step loop, and checkpoints.
 
 The interface is torch.optim's, so that a PyTorch user's hands already know it:
 
@@ -6,22 +6,33 @@ The interface is torch.optim's, so that a PyTorch user's hands already know it:
     opt.zero_grad(); loss.backward(); opt.step()
     checkpoint = opt.state_dict(); opt.load_state_dict(checkpoint)
 
-Each subclass checks its hyperparameters in `_check_group` and writes its update rule in `step`, on the
-parameters' numpy arrays in place (`p._array`, `p.grad._array`), in the parameters' dtype.
+`step()` is written once, here: it walks the groups and their parameters that have a gradient, creates a
+parameter's state on first use, counts its steps, negates the gradient under `maximize`, applies weight decay
+(added to the gradient, or decoupled: θ ← θ·(1 − lr·λ)), and hands the rest to the subclass's `_update`. Each
+subclass only checks its hyperparameters (`_check_group`), says what state a parameter starts with (`_init_state`)
+and calls its update function: the algorithm, on numpy arrays in place and in the parameters' dtype, stated as
+formulas in the class docstring and testable on its own.
 """
 import copy
 import numbers
 
 import numpy as np
 
-from ..autograd import enable_grad
+from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
+from .state_checks import check_loaded_groups, check_loaded_state
 
 
 class Optimizer:
     """Base class: holds `param_groups` (a list of dicts: 'params' plus that group's hyperparameters),
     `defaults` (the hyperparameters a group gets when it does not set them) and `state` (a dict from parameter
     to that parameter's optimizer state, e.g. its momentum buffer)."""
+
+    # state entries that can never be negative (second moments, step sizes): a checkpoint holding a negative one
+    # is refused on load, as it would turn into NaN at the next step (√ of a negative number)
+    _nonnegative_state = ()
+    # options a checkpoint written before minigrad had them may lack; loading fills in these values (as PyTorch)
+    _options_added_later = {"maximize": False, "decoupled_weight_decay": False}
 
     def __init__(self, params, defaults):
         if isinstance(params, Tensor):
@@ -79,9 +90,6 @@ class Optimizer:
                                  "a parameter may belong to one group only")
         self.param_groups.append(group)
 
-    def _check_group(self, group):
-        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range."""
-
     def zero_grad(self, set_to_none=True):
         """Forget the gradients: set each `.grad` to None (the default, as PyTorch) or fill it with zeros."""
         for group in self.param_groups:
@@ -93,9 +101,48 @@ class Optimizer:
                 else:
                     p.grad._array[...] = 0
 
+    # ---- what a subclass says ------------------------------------------------------------------------------
+
+    def _check_group(self, group):
+        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range."""
+
+    def _init_state(self, theta, group):
+        """The state a parameter with array `theta` starts with (new arrays; `theta` is only read)."""
+        return {}
+
+    def _update(self, theta, g, state, group):
+        """Update `theta` and `state` in place from gradient `g` (maximize and weight decay already applied)."""
+        raise NotImplementedError
+
+    # ---- the step loop, the same for every optimizer -----------------------------------------------------
+
     def step(self, closure=None):
         """Update every parameter that has a gradient; return what `closure` (if given) returns."""
-        raise NotImplementedError
+        loss = self._evaluate(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in self._params_with_grad(group):
+                    self._step_parameter(p, group)
+        return loss
+
+    def _step_parameter(self, p, group):
+        theta, g = p._array, p.grad._array
+        state = self.state.get(p)
+        if state is None:
+            state = self._init_state(theta, group)
+            if state:
+                self.state[p] = state
+        if "step" in state:
+            state["step"] += 1
+        if group.get("maximize", False):
+            g = -g
+        weight_decay = group.get("weight_decay", 0)
+        if weight_decay != 0:
+            if group.get("decoupled_weight_decay", False):
+                theta *= 1 - group["lr"] * weight_decay
+            else:
+                g = g + weight_decay * theta
+        self._update(theta, g, state, group)
 
     def _evaluate(self, closure):
         """Run `closure` (which recomputes the loss and its gradients) with graph recording on, as PyTorch does."""
@@ -114,10 +161,6 @@ class Optimizer:
                                  f"of shape {p.grad._array.shape} and dtype {p.grad._array.dtype}")
             yield p
 
-    def _state(self, p):
-        """The state dict of parameter `p`, created empty on first use."""
-        return self.state.setdefault(p, {})
-
     # ---- checkpoints -------------------------------------------------------------------------------------
 
     def state_dict(self):
@@ -134,55 +177,32 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                           for k, v in self.state[p].items()}
+                    state[index[id(p)]] = copy.deepcopy(self.state[p])
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore hyperparameters and state saved by `state_dict()` onto this optimizer's parameters, which
-        must be grouped alike and have the saved shapes. Arrays are copied and cast to each parameter's dtype."""
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            keys = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
-            raise ValueError(f"an optimizer state_dict has exactly the keys 'state' and 'param_groups'; got {keys}")
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"the state_dict has {len(saved_groups)} parameter groups, this optimizer has "
-                             f"{len(self.param_groups)}")
-        params_by_index = {}
-        new_groups = []
-        for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if not isinstance(saved, dict) or "params" not in saved:
-                raise ValueError(f"parameter group {g} of the state_dict is not a dict with a 'params' list")
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"parameter group {g} of the state_dict has {len(saved['params'])} parameters, "
-                                 f"this optimizer's has {len(group['params'])}")
-            params_by_index.update(zip(saved["params"], group["params"]))
-            new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
-            missing = set(self.defaults) - set(new_group)
-            if missing:
-                raise ValueError(f"parameter group {g} of the state_dict lacks {sorted(missing)}")
-            self._check_group(new_group)
-            _as_python_numbers(new_group)
-            new_group["params"] = group["params"]
-            new_groups.append(new_group)
-
+        """Restore hyperparameters and state saved by `state_dict()` (minigrad's or torch.optim's layout) onto this
+        optimizer's parameters, which must be grouped alike and have the saved shapes. Everything is checked before
+        anything changes: group sizes, each group's hyperparameters (as the constructor checks them), each
+        parameter's state (the entries this optimizer keeps with these options, of the right type and shape,
+        second moments not negative). Arrays are copied and cast to each parameter's dtype."""
+        new_groups, params_by_index = check_loaded_groups(self, state_dict)
+        for group in new_groups:
+            _as_python_numbers(group)
         new_state = {}
-        for index, saved_state in state_dict["state"].items():
+        for index, saved in state_dict["state"].items():
             if index not in params_by_index:
                 raise ValueError(f"the state_dict has state for parameter {index!r}, which is in none of its groups")
-            p = params_by_index[index]
-            new_state[p] = {}
-            for name, value in saved_state.items():
-                if isinstance(value, Tensor):
-                    value = value._array
-                if isinstance(value, np.ndarray):
-                    if value.shape != p._array.shape:
-                        raise ValueError(f"state '{name}' of parameter {index} has shape {value.shape}, but the "
-                                         f"parameter has shape {p._array.shape}")
-                    value = value.astype(p._array.dtype, copy=True)
-                new_state[p][name] = value
+            p, group = params_by_index[index]
+            loaded = self._load_parameter_state(p, group, saved, index)
+            if loaded:
+                new_state[p] = loaded
         self.param_groups = new_groups
         self.state = new_state
+
+    def _load_parameter_state(self, p, group, saved, index):
+        """The state of parameter `p` restored from `saved`, checked against the state it would start with."""
+        return check_loaded_state(self, p._array, self._init_state(p._array, group), saved, index)
 
 
 # ---- hyperparameter checks shared by the optimizers -----------------------------------------------------------
@@ -211,8 +231,30 @@ def check_number(name, value, low=None, high=None, low_open=False, high_open=Fal
         raise ValueError(f"Invalid {name}: {value!r} (must be in {interval})")
 
 
+def check_pair(name, value):
+    """Raise TypeError unless `value` is a pair (a tuple or list of two entries)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair, but got {value!r}")
+
+
 def check_betas(betas):
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), but got {betas!r}")
+    """β1 and β2 each in [0, 1), as PyTorch's Adam family requires."""
+    check_pair("betas", betas)
     check_number("betas[0]", betas[0], 0.0, 1.0, high_open=True)
     check_number("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+
+
+def check_flag(name, value):
+    """Raise TypeError unless `value` is a bool (a typo like maximize='no' would otherwise read as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, but got {value!r}")
+
+
+def lerp_(start, end, weight):
+    """start ← start + weight·(end − start), in place, rounded as torch.lerp_ rounds it (for weight ≥ 0.5 it
+    computes end − (end − start)·(1 − weight)), in start's dtype."""
+    weight = start.dtype.type(weight)
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start)
