@@ -1,7 +1,7 @@
 """Adadelta (d2l 11.9)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number
+from .optimizer import Optimizer, check_number
 
 
 class Adadelta(Optimizer):
@@ -25,11 +25,8 @@ class Adadelta(Optimizer):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_number("rho", group["rho"], low=0.0, high=1.0)
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "square_avg": np.zeros_like(theta), "acc_delta": np.zeros_like(theta)}

@@ -1,7 +1,7 @@
 """Adagrad (d2l 11.7)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number
+from .optimizer import Optimizer, check_number
 
 
 class Adagrad(Optimizer):
@@ -33,12 +33,9 @@ class Adagrad(Optimizer):
             self.state[p] = self._init_state(p._array, group)
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_number("lr_decay", group["lr_decay"], low=0.0)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
         check_number("initial_accumulator_value", group["initial_accumulator_value"], low=0.0)
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "sum": np.full_like(theta, group["initial_accumulator_value"])}

@@ -1,7 +1,7 @@
 """Adam and AdamW (d2l 11.10)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_betas, check_flag, check_number, lerp_
+from .optimizer import Optimizer, lerp_
 
 
 class Adam(Optimizer):
@@ -26,14 +26,6 @@ class Adam(Optimizer):
                  maximize=False, decoupled_weight_decay=False):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
-
-    def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_betas(group["betas"])
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        for flag in ("amsgrad", "maximize", "decoupled_weight_decay"):
-            check_flag(flag, group[flag])
 
     def _init_state(self, theta, group):
         state = {"step": 0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}

@@ -1,7 +1,7 @@
 """Adamax (Kingma & Ba, "Adam", 2015, section 7.1), as torch.optim.Adamax."""
 import numpy as np
 
-from .optimizer import Optimizer, check_betas, check_flag, check_number, lerp_
+from .optimizer import Optimizer, lerp_
 
 
 class Adamax(Optimizer):
@@ -22,13 +22,6 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize))
-
-    def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_betas(group["betas"])
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "exp_avg": np.zeros_like(theta), "exp_inf": np.zeros_like(theta)}

@@ -1,7 +1,7 @@
 """Averaged SGD (Polyak & Juditsky 1992; Bottou 2012's schedule), as torch.optim.ASGD."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number
+from .optimizer import Optimizer, check_number
 
 
 class ASGD(Optimizer):
@@ -29,12 +29,10 @@ class ASGD(Optimizer):
                                       maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_number("lambd", group["lambd"], low=0.0)
         check_number("alpha", group["alpha"])
         check_number("t0", group["t0"])
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "eta": float(np.float32(group["lr"])), "mu": 1.0, "ax": np.zeros_like(theta)}

@@ -54,7 +54,7 @@ class LBFGS(Optimizer):
         super().add_param_group(param_group)
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         for name in ("max_iter", "max_eval", "history_size"):
             if isinstance(group[name], bool) or not isinstance(group[name], (int, np.integer)) or group[name] < 1:
                 raise ValueError(f"Invalid {name}: {group[name]!r} (must be a whole number ≥ 1)")

@@ -1,7 +1,7 @@
 """NAdam (Dozat, "Incorporating Nesterov Momentum into Adam", 2016), as torch.optim.NAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, check_betas, check_flag, check_number, lerp_
+from .optimizer import Optimizer, check_number, lerp_
 
 
 class NAdam(Optimizer):
@@ -32,13 +32,8 @@ class NAdam(Optimizer):
                                       maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_betas(group["betas"])
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
+        super()._check_group(group)
         check_number("momentum_decay", group["momentum_decay"], low=0.0)
-        check_flag("decoupled_weight_decay", group["decoupled_weight_decay"])
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}

@@ -104,7 +104,12 @@ class Optimizer:
     # ---- what a subclass says ------------------------------------------------------------------------------
 
     def _check_group(self, group):
-        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range."""
+        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range. Here: the
+        hyperparameters several optimizers share, each checked the same way wherever the group has it
+        (`SHARED_CHECKS`); a subclass adds its own after calling this."""
+        for name, check in SHARED_CHECKS.items():
+            if name in group:
+                check(name, group[name])
 
     def _init_state(self, theta, group):
         """The state a parameter with array `theta` starts with (new arrays; `theta` is only read)."""
@@ -231,23 +236,38 @@ def check_number(name, value, low=None, high=None, low_open=False, high_open=Fal
         raise ValueError(f"Invalid {name}: {value!r} (must be in {interval})")
 
 
-def check_pair(name, value):
-    """Raise TypeError unless `value` is a pair (a tuple or list of two entries)."""
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise TypeError(f"{name} must be a pair, but got {value!r}")
-
-
-def check_betas(betas):
+def check_betas(name, betas):
     """β1 and β2 each in [0, 1), as PyTorch's Adam family requires."""
-    check_pair("betas", betas)
-    check_number("betas[0]", betas[0], 0.0, 1.0, high_open=True)
-    check_number("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+    check_pair(name, betas)
+    check_number(f"{name}[0]", betas[0], 0.0, 1.0, high_open=True)
+    check_number(f"{name}[1]", betas[1], 0.0, 1.0, high_open=True)
 
 
 def check_flag(name, value):
     """Raise TypeError unless `value` is a bool (a typo like maximize='no' would otherwise read as True)."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, but got {value!r}")
+
+
+def _at_least_zero(name, value):
+    check_number(name, value, low=0.0)
+
+
+def _above_zero(name, value):
+    check_number(name, value, low=0.0, low_open=True)
+
+
+# what each hyperparameter shared by several optimizers must be (eps > 0 although PyTorch allows 0: ε is there to
+# keep a division finite)
+SHARED_CHECKS = {"lr": _at_least_zero, "betas": check_betas, "eps": _above_zero, "weight_decay": _at_least_zero,
+                 "momentum": _at_least_zero, "maximize": check_flag, "amsgrad": check_flag, "nesterov": check_flag,
+                 "centered": check_flag, "decoupled_weight_decay": check_flag}
+
+
+def check_pair(name, value):
+    """Raise TypeError unless `value` is a pair (a tuple or list of two entries)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair, but got {value!r}")
 
 
 def lerp_(start, end, weight):

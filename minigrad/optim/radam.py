@@ -1,7 +1,7 @@
 """RAdam (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020), as torch.optim.RAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, check_betas, check_flag, check_number, lerp_
+from .optimizer import Optimizer, lerp_
 
 
 class RAdam(Optimizer):
@@ -30,14 +30,6 @@ class RAdam(Optimizer):
                  *, maximize=False):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
-
-    def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_betas(group["betas"])
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_flag("decoupled_weight_decay", group["decoupled_weight_decay"])
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}

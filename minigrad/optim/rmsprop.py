@@ -1,7 +1,7 @@
 """RMSProp (d2l 11.8)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number, lerp_
+from .optimizer import Optimizer, check_number, lerp_
 
 
 class RMSprop(Optimizer):
@@ -33,13 +33,8 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered, maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_number("alpha", group["alpha"], low=0.0, high=1.0)
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_number("momentum", group["momentum"], low=0.0)
-        check_flag("centered", group["centered"])
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         state = {"step": 0, "square_avg": np.zeros_like(theta)}

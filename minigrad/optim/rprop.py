@@ -1,7 +1,7 @@
 """Rprop (Riedmiller & Braun, "A direct adaptive method for faster backpropagation learning", 1993)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number, check_pair
+from .optimizer import Optimizer, check_number, check_pair
 
 
 class Rprop(Optimizer):
@@ -25,7 +25,7 @@ class Rprop(Optimizer):
         super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_pair("etas", group["etas"])
         eta_minus, eta_plus = group["etas"]
         check_number("etas[0]", eta_minus)
@@ -35,7 +35,6 @@ class Rprop(Optimizer):
         check_pair("step_sizes", group["step_sizes"])
         check_number("step_sizes[0]", group["step_sizes"][0], low=0.0)
         check_number("step_sizes[1]", group["step_sizes"][1], low=group["step_sizes"][0])
-        check_flag("maximize", group["maximize"])
 
     def _init_state(self, theta, group):
         return {"step": 0, "prev": np.zeros_like(theta), "step_size": np.full_like(theta, group["lr"])}

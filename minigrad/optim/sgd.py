@@ -1,7 +1,7 @@
 """Stochastic gradient descent with momentum (d2l 11.4 and 11.6)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_flag, check_number
+from .optimizer import Optimizer, check_number
 
 
 class SGD(Optimizer):
@@ -26,12 +26,8 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_number("momentum", group["momentum"], low=0.0)
+        super()._check_group(group)
         check_number("dampening", group["dampening"])
-        check_number("weight_decay", group["weight_decay"], low=0.0)
-        check_flag("nesterov", group["nesterov"])
-        check_flag("maximize", group["maximize"])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("nesterov=True needs momentum > 0 and dampening = 0, but got "
                              f"momentum={group['momentum']!r}, dampening={group['dampening']!r}")

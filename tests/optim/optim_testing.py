@@ -75,3 +75,18 @@ def compare_state(ours, theirs, dtype, what):
         assert our_group["params"] == their_group["params"]
         for key, value in our_group.items():
             assert value == their_group[key], key
+
+
+def step_both_and_compare(ours, theirs, ours_params, their_params, gradients, what, dtype):
+    """One step of minigrad's optimizer and of torch's on the same gradients (None: no gradient); the
+    parameters must then agree within TOLERANCE and stay in `dtype`."""
+    import torch                     # here, not at the top: conftest imports this module without torch
+    set_grads(ours_params, gradients, minigrad.Tensor)
+    set_grads(their_params, gradients, torch.tensor)
+    ours.step()
+    theirs.step()
+    for p, q in zip(ours_params, their_params):
+        assert p._array.dtype == np.dtype(dtype)
+        difference = relative_difference(p._array, q.numpy(), least_scale=1.0)
+        record(what, dtype, difference)
+        assert difference <= TOLERANCE[np.dtype(dtype)], difference

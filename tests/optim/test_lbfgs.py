@@ -6,7 +6,7 @@ import pytest
 
 import minigrad
 from minigrad import optim
-from optim_testing import TOLERANCE, record, relative_difference
+from optim_testing import record, relative_difference
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 

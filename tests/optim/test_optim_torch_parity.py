@@ -6,11 +6,9 @@ import itertools
 import numpy as np
 import pytest
 
-import minigrad
 from minigrad import optim
 from minigrad.serialization import load, save
-from optim_testing import (TOLERANCE, compare_state, gradient_sequence, initial_arrays, minigrad_params, record,
-                           relative_difference, set_grads)
+from optim_testing import (compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare)
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
@@ -70,15 +68,8 @@ def test_optimizer_matches_torch_step_by_step(case, dtype, tmp_path):
     ours = getattr(optim, name)(groups_of(ours_params, overrides), **options)
     theirs = getattr(torch.optim, name)(groups_of(their_params, overrides), foreach=False, **options)
     for t in range(STEPS):
-        set_grads(ours_params, gradients[t], minigrad.Tensor)
-        set_grads(their_params, gradients[t], torch.tensor)
-        ours.step()
-        theirs.step()
-        for p, q in zip(ours_params, their_params):
-            assert p._array.dtype == np.dtype(dtype)
-            difference = relative_difference(p._array, q.numpy(), least_scale=1.0)
-            record(f"{name} parameters", dtype, difference)
-            assert difference <= TOLERANCE[np.dtype(dtype)], (t, difference)
+        step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], f"{name} parameters",
+                              dtype)
         if t + 1 == ROUND_TRIP_AT:
             compare_state(ours, theirs, dtype, name)
             # Carry on with a new optimizer, on new parameters, restored from a saved checkpoint.

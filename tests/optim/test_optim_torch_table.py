@@ -5,10 +5,8 @@ final state compared too. The parameters and gradients are those of test_optim_t
 import numpy as np
 import pytest
 
-import minigrad
 from minigrad import optim
-from optim_testing import (TOLERANCE, compare_state, gradient_sequence, initial_arrays, minigrad_params, record,
-                           relative_difference, set_grads)
+from optim_testing import (compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare)
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
@@ -64,13 +62,6 @@ def test_optimizer_matches_torch_on_pytorchs_test_table(case, dtype):
     ours = getattr(optim, name)(ours_params, **options)
     theirs = getattr(torch.optim, name)(their_params, foreach=False, **options)
     for t in range(STEPS):
-        set_grads(ours_params, gradients[t], minigrad.Tensor)
-        set_grads(their_params, gradients[t], torch.tensor)
-        ours.step()
-        theirs.step()
-        for p, q in zip(ours_params, their_params):
-            assert p._array.dtype == np.dtype(dtype)
-            difference = relative_difference(p._array, q.numpy(), least_scale=1.0)
-            record(f"{name} parameters (table)", dtype, difference)
-            assert difference <= TOLERANCE[np.dtype(dtype)], (t, difference)
+        step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], f"{name} parameters (table)",
+                              dtype)
     compare_state(ours, theirs, dtype, name)
