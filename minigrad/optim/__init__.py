@@ -14,6 +14,7 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
 from .lbfgs import LBFGS
+from .lr_range_test import LRRangeTestResult, lr_range_test
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -23,4 +24,4 @@ from .sgd import SGD
 from .yogi import Yogi
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Yogi", "NAdam", "RAdam",
-           "Adamax", "Rprop", "ASGD", "LBFGS", "lr_scheduler"]
+           "Adamax", "Rprop", "ASGD", "LBFGS", "lr_scheduler", "lr_range_test", "LRRangeTestResult"]
