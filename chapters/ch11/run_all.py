@@ -26,7 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minigrad.fileio import atomic_write
+from chapters.ch11.common import env_flag
+from minigrad.fileio import write_atomically
 
 CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
@@ -183,17 +184,12 @@ def render_report(outcomes, command, quick, total_seconds):
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path, text):
-    with atomic_write(path, "w") as stream:
-        stream.write(text)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m chapters.ch11.run_all", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
                         help=f"output folder for figures and report.md (env MINIGRAD_OUT; default {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",
-                        default=os.environ.get("QUICK", "").strip().lower() not in ("", "0", "false", "no", "off"),
+                        default=env_flag("QUICK"),
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
     parser.add_argument("--timeout", type=float, default=4 * 3600.0,

@@ -7,7 +7,7 @@
 Each optimizer's update rule is a function on numpy arrays beside its class (`optim.sgd.sgd_update`,
 `optim.adam.adam_update`, ...), with the formulas in the class docstring.
 """
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -24,4 +24,4 @@ from .sgd import SGD
 from .yogi import Yogi
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Yogi", "NAdam", "RAdam",
-           "Adamax", "Rprop", "ASGD", "LBFGS", "lr_scheduler", "lr_range_test", "LRRangeTestResult"]
+           "Adamax", "Rprop", "ASGD", "LBFGS", "lr_scheduler", "swa_utils", "lr_range_test", "LRRangeTestResult"]
