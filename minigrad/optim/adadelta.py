@@ -1,7 +1,7 @@
 """Adadelta (d2l 11.9)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 
 
 class Adadelta(Optimizer):
@@ -21,7 +21,8 @@ class Adadelta(Optimizer):
 
     _nonnegative_state = ("square_avg", "acc_delta")
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
+                 *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _check_group(self, group):
@@ -35,7 +36,7 @@ class Adadelta(Optimizer):
         adadelta_update(theta, g, state, lr=group["lr"], rho=group["rho"], eps=group["eps"])
 
 
-def adadelta_update(theta, g, state, *, lr, rho, eps):
+def adadelta_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, rho: float, eps: float) -> None:
     """One Adadelta step on arrays, in place: θ and state's 'square_avg', 'acc_delta'."""
     s, delta_x = state["square_avg"], state["acc_delta"]
     s *= rho

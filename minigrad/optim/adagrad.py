@@ -1,7 +1,7 @@
 """Adagrad (d2l 11.7)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 
 
 class Adagrad(Optimizer):
@@ -20,8 +20,8 @@ class Adagrad(Optimizer):
 
     _nonnegative_state = ("sum",)
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *,
-                 maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       maximize=maximize))
@@ -44,7 +44,8 @@ class Adagrad(Optimizer):
         adagrad_update(theta, g, state, lr=group["lr"], lr_decay=group["lr_decay"], eps=group["eps"])
 
 
-def adagrad_update(theta, g, state, *, lr, lr_decay=0, eps=1e-10):
+def adagrad_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, lr_decay: float = 0,
+                   eps: float = 1e-10) -> None:
     """One Adagrad step on arrays, in place: θ and state['sum']; state['step'] is t, this step counted."""
     eta = lr / (1 + (state["step"] - 1) * lr_decay)
     s = state["sum"]

@@ -1,7 +1,7 @@
 """Adam and AdamW (d2l 11.10)."""
 import numpy as np
 
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, Params, lerp_
 
 
 class Adam(Optimizer):
@@ -22,8 +22,9 @@ class Adam(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq", "max_exp_avg_sq")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 maximize=False, decoupled_weight_decay=False):
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
@@ -38,7 +39,8 @@ class Adam(Optimizer):
                     amsgrad=group["amsgrad"])
 
 
-def adam_update(theta, g, state, *, lr, betas, eps, amsgrad=False):
+def adam_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
+                amsgrad: bool = False) -> None:
     """One Adam step on arrays, in place: θ and state's 'exp_avg', 'exp_avg_sq' (and 'max_exp_avg_sq' if
     amsgrad); state['step'] is t, this step counted."""
     v = state["exp_avg_sq"]
@@ -71,8 +73,8 @@ class AdamW(Adam):
 
     _options_added_later = {"maximize": False, "decoupled_weight_decay": True}
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          maximize=maximize, decoupled_weight_decay=True)
 

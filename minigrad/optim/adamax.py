@@ -1,7 +1,7 @@
 """Adamax (Kingma & Ba, "Adam", 2015, section 7.1), as torch.optim.Adamax."""
 import numpy as np
 
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, Params, lerp_
 
 
 class Adamax(Optimizer):
@@ -20,7 +20,8 @@ class Adamax(Optimizer):
 
     _nonnegative_state = ("exp_inf",)
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _init_state(self, theta, group):
@@ -30,7 +31,8 @@ class Adamax(Optimizer):
         adamax_update(theta, g, state, lr=group["lr"], betas=group["betas"], eps=group["eps"])
 
 
-def adamax_update(theta, g, state, *, lr, betas, eps):
+def adamax_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float],
+                  eps: float) -> None:
     """One Adamax step on arrays, in place: θ and state's 'exp_avg', 'exp_inf'; state['step'] is t."""
     m, u = state["exp_avg"], state["exp_inf"]
     lerp_(m, g, 1 - betas[0])

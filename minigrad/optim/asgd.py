@@ -1,7 +1,7 @@
 """Averaged SGD (Polyak & Juditsky 1992; Bottou 2012's schedule), as torch.optim.ASGD."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 
 
 class ASGD(Optimizer):
@@ -24,7 +24,8 @@ class ASGD(Optimizer):
 
     _nonnegative_state = ("eta", "mu")
 
-    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75, t0: float = 1e6,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       maximize=maximize))
 
@@ -41,7 +42,8 @@ class ASGD(Optimizer):
         asgd_update(theta, g, state, lr=group["lr"], lambd=group["lambd"], alpha=group["alpha"], t0=group["t0"])
 
 
-def asgd_update(theta, g, state, *, lr, lambd, alpha, t0):
+def asgd_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, lambd: float, alpha: float,
+                t0: float) -> None:
     """One ASGD step on arrays, in place: θ and state's 'ax', 'eta', 'mu'; state['step'] is t."""
     t, eta, mu = state["step"], state["eta"], state["mu"]
     theta *= 1 - lambd * eta

@@ -1,8 +1,11 @@
 """L-BFGS (Nocedal 1980; Liu & Nocedal 1989) with an optional strong-Wolfe line search, as torch.optim.LBFGS."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 from .state_checks import as_count, as_float
 
 LINE_SEARCHES = (None, "strong_wolfe")
@@ -36,8 +39,9 @@ class LBFGS(Optimizer):
     One parameter group only.
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
-                 history_size=100, line_search_fn=None):
+    def __init__(self, params: Params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
+                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: str | None = None) -> None:
         if isinstance(max_iter, int) and not isinstance(max_iter, bool) and max_eval is None:
             max_eval = max_iter * 5 // 4
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
@@ -89,7 +93,7 @@ class LBFGS(Optimizer):
 
     # ---- the step ------------------------------------------------------------------------------------------
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Up to max_iter L-BFGS iterations; returns the loss `closure` gave at the start."""
         if closure is None:
             raise TypeError("LBFGS.step needs a closure: a function that zeroes the gradients, computes the loss, "

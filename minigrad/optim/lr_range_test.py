@@ -11,9 +11,13 @@ real training starts from the same point.
 """
 import copy
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from .optimizer import Optimizer
 
 
 @dataclass
@@ -21,16 +25,17 @@ class LRRangeTestResult:
     """What the range test saw: for each minibatch i, the lr it was trained with, its loss and the smoothed loss;
     `suggested_lr`, where the smoothed loss fell fastest; `min_loss_lr`, where it was lowest (a tenth of it is the
     other common choice: the minimum itself is already at the edge of divergence)."""
-    lrs: list
-    losses: list
-    smoothed_losses: list
+    lrs: list[float]
+    losses: list[float]
+    smoothed_losses: list[float]
     suggested_lr: float
     min_loss_lr: float
     diverged: bool
 
 
-def lr_range_test(model, optimizer, loss_fn, batches, start_lr=1e-7, end_lr=10.0, num_iter=100, smoothing=0.98,
-                  diverge_factor=4.0):
+def lr_range_test(model: Any, optimizer: Optimizer, loss_fn: Callable[[Any, Any], Any], batches: Iterable[tuple],
+                  start_lr: float = 1e-7, end_lr: float = 10.0, num_iter: int = 100, smoothing: float = 0.98,
+                  diverge_factor: float = 4.0) -> LRRangeTestResult:
     """Train `model` on up to `num_iter` minibatches of `batches` (an iterable of (X, y), cycled if shorter) with
 
         lr_i = start_lr · (end_lr / start_lr)^(i / (num_iter − 1))              i = 0 .. num_iter − 1

@@ -1,7 +1,7 @@
 """NAdam (Dozat, "Incorporating Nesterov Momentum into Adam", 2016), as torch.optim.NAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number, lerp_
+from .optimizer import Optimizer, Params, check_number, lerp_
 
 
 class NAdam(Optimizer):
@@ -25,8 +25,9 @@ class NAdam(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq", "mu_product")
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize))
@@ -43,7 +44,8 @@ class NAdam(Optimizer):
                      momentum_decay=group["momentum_decay"])
 
 
-def nadam_update(theta, g, state, *, lr, betas, eps, momentum_decay):
+def nadam_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
+                 momentum_decay: float) -> None:
     """One NAdam step on arrays, in place: θ and state's 'exp_avg', 'exp_avg_sq', 'mu_product' (a float)."""
     t, (beta1, beta2) = state["step"], betas
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))

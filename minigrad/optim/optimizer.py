@@ -15,12 +15,17 @@ formulas in the class docstring and testable on its own.
 """
 import copy
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any, Union
 
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 from .state_checks import check_loaded_groups, check_loaded_state
+
+# what an optimizer takes: Tensors, or parameter groups (dicts with 'params' and hyperparameters)
+Params = Union[Iterable[Tensor], Iterable[dict[str, Any]]]
 
 
 class Optimizer:
@@ -34,7 +39,7 @@ class Optimizer:
     # options a checkpoint written before minigrad had them may lack; loading fills in these values (as PyTorch)
     _options_added_later = {"maximize": False, "decoupled_weight_decay": False}
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors or of dicts, but got a single Tensor; "
                             "pass [tensor] instead")
@@ -55,7 +60,7 @@ class Optimizer:
             lines.append(f"  group {i}: " + ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params"))
         return "\n".join(lines) + "\n)"
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest taken from `defaults`)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
@@ -90,7 +95,7 @@ class Optimizer:
                                  "a parameter may belong to one group only")
         self.param_groups.append(group)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: set each `.grad` to None (the default, as PyTorch) or fill it with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -121,7 +126,7 @@ class Optimizer:
 
     # ---- the step loop, the same for every optimizer -----------------------------------------------------
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return what `closure` (if given) returns."""
         loss = self._evaluate(closure)
         with no_grad():
@@ -168,7 +173,7 @@ class Optimizer:
 
     # ---- checkpoints -------------------------------------------------------------------------------------
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """{'state': {index: {name: value}}, 'param_groups': [{hyperparameters..., 'params': [index, ...]}]},
         where a parameter's index is its position in the order of the groups (as PyTorch numbers them).
         Arrays are copied, so that training on after this call does not change the returned dict."""
@@ -185,7 +190,7 @@ class Optimizer:
                     state[index[id(p)]] = copy.deepcopy(self.state[p])
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyperparameters and state saved by `state_dict()` (minigrad's or torch.optim's layout) onto this
         optimizer's parameters, which must be grouped alike and have the saved shapes. Everything is checked before
         anything changes: group sizes, each group's hyperparameters (as the constructor checks them), each

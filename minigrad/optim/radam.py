@@ -1,7 +1,7 @@
 """RAdam (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020), as torch.optim.RAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, Params, lerp_
 
 
 class RAdam(Optimizer):
@@ -26,8 +26,8 @@ class RAdam(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq",)
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
-                 *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
 
@@ -38,7 +38,8 @@ class RAdam(Optimizer):
         radam_update(theta, g, state, lr=group["lr"], betas=group["betas"], eps=group["eps"])
 
 
-def radam_update(theta, g, state, *, lr, betas, eps):
+def radam_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float],
+                 eps: float) -> None:
     """One RAdam step on arrays, in place: θ and state's 'exp_avg', 'exp_avg_sq'; state['step'] is t."""
     t, (beta1, beta2) = state["step"], betas
     m, v = state["exp_avg"], state["exp_avg_sq"]

@@ -1,7 +1,7 @@
 """RMSProp (d2l 11.8)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number, lerp_
+from .optimizer import Optimizer, Params, check_number, lerp_
 
 
 class RMSprop(Optimizer):
@@ -27,8 +27,8 @@ class RMSprop(Optimizer):
 
     _nonnegative_state = ("square_avg",)
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                 maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered, maximize=maximize))
 
@@ -49,7 +49,8 @@ class RMSprop(Optimizer):
                        momentum=group["momentum"], centered=group["centered"])
 
 
-def rmsprop_update(theta, g, state, *, lr, alpha, eps, momentum=0, centered=False):
+def rmsprop_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, alpha: float, eps: float,
+                   momentum: float = 0, centered: bool = False) -> None:
     """One RMSprop step on arrays, in place: θ and state's 'square_avg' (and 'grad_avg' if centered,
     'momentum_buffer' if momentum > 0)."""
     v = state["square_avg"]

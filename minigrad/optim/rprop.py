@@ -1,7 +1,7 @@
 """Rprop (Riedmiller & Braun, "A direct adaptive method for faster backpropagation learning", 1993)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number, check_pair
+from .optimizer import Optimizer, Params, check_number, check_pair
 
 
 class Rprop(Optimizer):
@@ -21,7 +21,8 @@ class Rprop(Optimizer):
 
     _nonnegative_state = ("step_size",)
 
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize))
 
     def _check_group(self, group):
@@ -43,7 +44,8 @@ class Rprop(Optimizer):
         rprop_update(theta, g, state, etas=group["etas"], step_sizes=group["step_sizes"])
 
 
-def rprop_update(theta, g, state, *, etas, step_sizes):
+def rprop_update(theta: np.ndarray, g: np.ndarray, state: dict, *, etas: tuple[float, float],
+                 step_sizes: tuple[float, float]) -> None:
     """One Rprop step on arrays, in place: θ and state's 'prev', 'step_size'."""
     eta_minus, eta_plus = etas
     step_size = state["step_size"]

@@ -1,7 +1,7 @@
 """Stochastic gradient descent with momentum (d2l 11.4 and 11.6)."""
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 
 
 class SGD(Optimizer):
@@ -20,8 +20,8 @@ class SGD(Optimizer):
     buffer starts at the first gradient, so dampening applies from the second step on.
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
 
@@ -40,7 +40,8 @@ class SGD(Optimizer):
                    nesterov=group["nesterov"])
 
 
-def sgd_update(theta, g, state, *, lr, momentum=0, dampening=0, nesterov=False):
+def sgd_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, momentum: float = 0, dampening: float = 0,
+               nesterov: bool = False) -> None:
     """One SGD step on arrays, in place: θ, and state['momentum_buffer'] if momentum ≠ 0 (None before step 1)."""
     if momentum != 0:
         b = state["momentum_buffer"]

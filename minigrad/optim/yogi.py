@@ -2,7 +2,7 @@
 import numpy as np
 
 from .adam import bias_corrected_step
-from .optimizer import Optimizer
+from .optimizer import Optimizer, Params
 
 
 class Yogi(Optimizer):
@@ -23,7 +23,8 @@ class Yogi(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq",)
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _init_state(self, theta, group):
@@ -33,7 +34,8 @@ class Yogi(Optimizer):
         yogi_update(theta, g, state, lr=group["lr"], betas=group["betas"], eps=group["eps"])
 
 
-def yogi_update(theta, g, state, *, lr, betas, eps):
+def yogi_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float],
+                eps: float) -> None:
     """One Yogi step on arrays, in place: θ and state's 'exp_avg', 'exp_avg_sq'; state['step'] is t."""
     g2 = g * g
     state["exp_avg_sq"] -= (1 - betas[1]) * np.sign(state["exp_avg_sq"] - g2) * g2
