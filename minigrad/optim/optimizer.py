@@ -24,8 +24,8 @@ from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 from .state_checks import check_loaded_groups, check_loaded_state
 
-# what an optimizer takes: Tensors, or parameter groups (dicts with 'params' and hyperparameters)
-Params = Union[Iterable[Tensor], Iterable[dict[str, Any]]]
+# what an optimizer takes: Tensors, (name, Tensor) pairs, or parameter groups (dicts with "params" and hyperparameters)
+Params = Union[Iterable[Tensor], Iterable[tuple[str, Tensor]], Iterable[dict[str, Any]]]
 
 
 class Optimizer:
@@ -74,6 +74,7 @@ class Optimizer:
         elif params is None:
             raise ValueError("param_group has no 'params' entry")
         group["params"] = list(params)
+        _take_names_apart(group)
         for i, p in enumerate(group["params"]):
             if not isinstance(p, Tensor):
                 raise TypeError(f"params[{i}] is a {type(p).__name__}; an optimizer optimizes Tensors only")
@@ -88,6 +89,11 @@ class Optimizer:
         ids = [id(p) for p in group["params"]]
         if len(set(ids)) != len(ids):
             raise ValueError("a parameter appears twice in the same parameter group")
+        for other in self.param_groups:
+            if ("param_names" in other) != ("param_names" in group):
+                raise ValueError("all optimizer param groups should be with/without names: cannot add a group "
+                                 f"{'with' if 'param_names' in group else 'without'} names to groups "
+                                 f"{'with' if 'param_names' in other else 'without'} them")
         taken = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(group["params"]):
             if id(p) in taken:
@@ -213,6 +219,21 @@ class Optimizer:
     def _load_parameter_state(self, p, group, saved, index):
         """The state of parameter `p` restored from `saved`, checked against the state it would start with."""
         return check_loaded_state(self, p._array, self._init_state(p._array, group), saved, index)
+
+
+def _take_names_apart(group):
+    """PyTorch's named parameters: (name, tensor) pairs, as `model.named_parameters()` gives them, become the
+    group's 'params' and 'param_names' (saved in state_dict, for reading a checkpoint). All named or none."""
+    named = [isinstance(p, tuple) for p in group["params"]]
+    if not any(named):
+        return
+    if not all(named):
+        raise ValueError("all optimizer params should be with/without names: some param names are missing")
+    for i, pair in enumerate(group["params"]):
+        if len(pair) != 2 or not isinstance(pair[0], str):
+            raise TypeError(f"params[{i}] is a tuple but not a (name, Tensor) pair: {pair!r}")
+    group["param_names"] = [name for name, _ in group["params"]]
+    group["params"] = [p for _, p in group["params"]]
 
 
 # ---- hyperparameter checks shared by the optimizers -----------------------------------------------------------

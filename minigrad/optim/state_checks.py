@@ -52,6 +52,8 @@ def _loaded_group(optimizer, g, group, saved):
         raise ValueError(f"parameter group {g} of the state_dict has {len(saved['params'])} parameters, "
                          f"this optimizer's has {len(group['params'])}")
     new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+    if "param_names" in group and "param_names" not in new_group:      # PyTorch: saved names, else our own
+        new_group["param_names"] = list(group["param_names"])
     for name, value in optimizer._options_added_later.items():
         if name in optimizer.defaults:
             new_group.setdefault(name, value)

@@ -327,3 +327,33 @@ def test_numpy_scalar_hyperparameters_keep_float32_updates_in_float32():
     opt.step()
     assert opt.state[p]["momentum_buffer"].dtype == np.float32 and p._array.dtype == np.float32
     assert type(optim.Adam([tensor(1)], betas=(np.float32(0.5), 0.9)).param_groups[0]["betas"][0]) is float
+
+
+def test_named_parameters_as_pytorch_takes_them():
+    """(name, tensor) pairs, as model.named_parameters() gives them: the names go to the group's 'param_names'
+    and into state_dict, as in torch 2.13; all named or none, in a group and across groups."""
+    w, b = tensor(2), tensor(1)
+    opt = optim.Adam([("layer.weight", w), ("layer.bias", b)], lr=0.1)
+    assert opt.param_groups[0]["params"][0] is w and opt.param_groups[0]["param_names"] == ["layer.weight",
+                                                                                         "layer.bias"]
+    w.grad, b.grad = tensor(2), tensor(1)
+    opt.step()
+    saved = opt.state_dict()
+    assert saved["param_groups"][0]["param_names"] == ["layer.weight", "layer.bias"]
+    assert saved["param_groups"][0]["params"] == [0, 1]
+    other = optim.Adam([tensor(2), tensor(1)])
+    other.load_state_dict(saved)                                     # the saved names come with the checkpoint
+    assert other.param_groups[0]["param_names"] == ["layer.weight", "layer.bias"]
+    with pytest.raises(ValueError, match="with/without names: some param names are missing"):
+        optim.SGD([("w", w), b])
+    with pytest.raises(ValueError, match="with/without names: cannot add a group with names"):
+        optim.SGD([{"params": [w], "lr": 1e-2}, {"params": [("b", b)]}])
+    with pytest.raises(TypeError, match=r"params\[0\] is a tuple but not a \(name, Tensor\) pair"):
+        optim.SGD([(w, "w")])
+
+
+def test_named_parameters_state_dict_is_torchs():
+    torch = pytest.importorskip("torch")
+    ours = optim.SGD([("a", tensor(2)), ("b", tensor(3))], lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD([("a", torch.ones(2)), ("b", torch.ones(3))], lr=0.1, momentum=0.9)
+    assert ours.state_dict()["param_groups"][0]["param_names"] == theirs.state_dict()["param_groups"][0]["param_names"]
