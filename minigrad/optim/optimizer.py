@@ -142,6 +142,8 @@ class Optimizer:
         return loss
 
     def _step_parameter(self, p, group):
+        """The bookkeeping every optimizer shares, in PyTorch's order (state on first use, step count, maximize,
+        weight decay), then the optimizer's own update rule. g is replaced, never changed: it is p.grad's array."""
         theta, g = p._array, p.grad._array
         state = self.state.get(p)
         if state is None:
