@@ -1,8 +1,7 @@
 """Adadelta (d2l 11.9)."""
 import numpy as np
 
-from ..autograd import no_grad
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, Params, check_number
 
 
 class Adadelta(Optimizer):
@@ -10,6 +9,7 @@ class Adadelta(Optimizer):
 
     For each parameter θ with gradient g, at step t:
 
+        g ← −g                                if maximize
         g ← g + λ·θ                           if weight_decay λ ≠ 0
         s ← ρ·s + (1 − ρ)·g²                  (s: state 'square_avg', from 0)
         g' ← √(Δx + ε) / √(s + ε) · g         (Δx: state 'acc_delta', from 0)
@@ -19,33 +19,29 @@ class Adadelta(Optimizer):
     d2l's version has no lr (lr = 1, PyTorch's default).
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0):
-        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+    _nonnegative_state = ("square_avg", "acc_delta")
+
+    def __init__(self, params: Params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
+                 *, maximize: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
+        super()._check_group(group)
         check_number("rho", group["rho"], low=0.0, high=1.0)
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
 
-    def step(self, closure=None):
-        loss = self._evaluate(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, rho, eps, lam = group["lr"], group["rho"], group["eps"], group["weight_decay"]
-                for p in self._params_with_grad(group):
-                    theta, g = p._array, p.grad._array
-                    state = self._state(p)
-                    if not state:
-                        state.update(step=0, square_avg=np.zeros_like(theta), acc_delta=np.zeros_like(theta))
-                    state["step"] += 1
-                    s, delta_x = state["square_avg"], state["acc_delta"]
-                    if lam != 0:
-                        g = g + lam * theta
-                    s *= rho
-                    s += (1 - rho) * g * g
-                    g_rescaled = np.sqrt(delta_x + eps) / np.sqrt(s + eps) * g
-                    delta_x *= rho
-                    delta_x += (1 - rho) * g_rescaled * g_rescaled
-                    theta -= lr * g_rescaled
-        return loss
+    def _init_state(self, theta, group):
+        return {"step": 0, "square_avg": np.zeros_like(theta), "acc_delta": np.zeros_like(theta)}
+
+    def _update(self, theta, g, state, group):
+        adadelta_update(theta, g, state, lr=group["lr"], rho=group["rho"], eps=group["eps"])
+
+
+def adadelta_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, rho: float, eps: float) -> None:
+    """One Adadelta step on arrays, in place: θ and state's 'square_avg', 'acc_delta'."""
+    s, delta_x = state["square_avg"], state["acc_delta"]
+    s *= rho
+    s += (1 - rho) * g * g
+    g_rescaled = np.sqrt(delta_x + eps) / np.sqrt(s + eps) * g
+    delta_x *= rho
+    delta_x += (1 - rho) * g_rescaled * g_rescaled
+    theta -= lr * g_rescaled

@@ -1,8 +1,7 @@
 """Adam and AdamW (d2l 11.10)."""
 import numpy as np
 
-from ..autograd import no_grad
-from .optimizer import Optimizer, check_betas, check_number
+from .optimizer import Optimizer, Params, lerp_
 
 
 class Adam(Optimizer):
@@ -10,7 +9,9 @@ class Adam(Optimizer):
 
     For each parameter θ with gradient g, at step t:
 
-        g ← g + λ·θ                           if weight_decay λ ≠ 0 (an L2 penalty; see AdamW)
+        g ← −g                                if maximize
+        θ ← θ·(1 − lr·λ)                      if decoupled_weight_decay (AdamW), else
+        g ← g + λ·θ                           if weight_decay λ ≠ 0 (an L2 penalty)
         m ← β1·m + (1 − β1)·g                 (m: state 'exp_avg', from 0; computed as m + (1 − β1)·(g − m))
         v ← β2·v + (1 − β2)·g²                (v: state 'exp_avg_sq', from 0)
         v_max ← max(v_max, v)                 if amsgrad (state 'max_exp_avg_sq'); then v_max stands for v below
@@ -19,48 +20,45 @@ class Adam(Optimizer):
     which is θ ← θ − lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t), arranged as PyTorch computes it.
     """
 
-    decoupled_weight_decay = False
+    _nonnegative_state = ("exp_avg_sq", "max_exp_avg_sq")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
-    def _check_group(self, group):
-        check_number("lr", group["lr"], low=0.0)
-        check_betas(group["betas"])
-        check_number("eps", group["eps"], low=0.0, low_open=True)
-        check_number("weight_decay", group["weight_decay"], low=0.0)
+    def _init_state(self, theta, group):
+        state = {"step": 0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = np.zeros_like(theta)
+        return state
 
-    def step(self, closure=None):
-        loss = self._evaluate(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps, lam = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-                for p in self._params_with_grad(group):
-                    theta, g = p._array, p.grad._array
-                    state = self._state(p)
-                    if not state:
-                        state.update(step=0, exp_avg=np.zeros_like(theta), exp_avg_sq=np.zeros_like(theta))
-                        if group.get("amsgrad", False):
-                            state["max_exp_avg_sq"] = np.zeros_like(theta)
-                    t = state["step"] = state["step"] + 1
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    if lam != 0:
-                        if self.decoupled_weight_decay:
-                            theta *= 1 - lr * lam
-                        else:
-                            g = g + lam * theta
-                    m += (1 - beta1) * (g - m)
-                    self._update_second_moment(v, g, beta2)
-                    if group.get("amsgrad", False):
-                        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-                    theta -= lr / (1 - beta1 ** t) * m / (np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps)
-        return loss
+    def _update(self, theta, g, state, group):
+        adam_update(theta, g, state, lr=group["lr"], betas=group["betas"], eps=group["eps"],
+                    amsgrad=group["amsgrad"])
 
-    @staticmethod
-    def _update_second_moment(v, g, beta2):
-        """v ← β2·v + (1 − β2)·g², in place."""
-        v *= beta2
-        v += (1 - beta2) * g * g
+
+def adam_update(theta: np.ndarray, g: np.ndarray, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
+                amsgrad: bool = False) -> None:
+    """One Adam step on arrays, in place: θ and state's 'exp_avg', 'exp_avg_sq' (and 'max_exp_avg_sq' if
+    amsgrad); state['step'] is t, this step counted."""
+    v = state["exp_avg_sq"]
+    v *= betas[1]
+    v += (1 - betas[1]) * g * g
+    bias_corrected_step(theta, g, state, lr, betas, eps, amsgrad)
+
+
+def bias_corrected_step(theta, g, state, lr, betas, eps, amsgrad=False):
+    """The part of Adam's step after its second-moment update (shared with Yogi): m ← β1·m + (1 − β1)·g, then
+    θ ← θ − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε), with v ← max(v_max, v) first if amsgrad."""
+    t, (beta1, beta2) = state["step"], betas
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    lerp_(m, g, 1 - beta1)
+    if amsgrad:
+        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+    denominator = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps
+    theta += -(lr / (1 - beta1 ** t)) * m / denominator
 
 
 class AdamW(Adam):
@@ -73,7 +71,14 @@ class AdamW(Adam):
         then Adam's update without the L2 term (see Adam).
     """
 
-    decoupled_weight_decay = True
+    _options_added_later = {"maximize": False, "decoupled_weight_decay": True}
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize, decoupled_weight_decay=True)
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        if not group["decoupled_weight_decay"]:
+            raise ValueError("AdamW's weight decay is decoupled by definition; decoupled_weight_decay=False is Adam")

@@ -1,4 +1,4 @@
-"""The Optimizer base class: parameter groups, per-parameter state, and their checkpoints.
+"""The Optimizer base class: parameter groups, per-parameter state, the one step loop, and checkpoints.
 
 The interface is torch.optim's, so that a PyTorch user's hands already know it:
 
@@ -6,16 +6,26 @@ The interface is torch.optim's, so that a PyTorch user's hands already know it:
     opt.zero_grad(); loss.backward(); opt.step()
     checkpoint = opt.state_dict(); opt.load_state_dict(checkpoint)
 
-Each subclass checks its hyperparameters in `_check_group` and writes its update rule in `step`, on the
-parameters' numpy arrays in place (`p._array`, `p.grad._array`), in the parameters' dtype.
+`step()` is written once, here: it walks the groups and their parameters that have a gradient, creates a
+parameter's state on first use, counts its steps, negates the gradient under `maximize`, applies weight decay
+(added to the gradient, or decoupled: θ ← θ·(1 − lr·λ)), and hands the rest to the subclass's `_update`. Each
+subclass only checks its hyperparameters (`_check_group`), says what state a parameter starts with (`_init_state`)
+and calls its update function: the algorithm, on numpy arrays in place and in the parameters' dtype, stated as
+formulas in the class docstring and testable on its own.
 """
 import copy
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any, Union
 
 import numpy as np
 
-from ..autograd import enable_grad
+from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
+from .state_checks import check_loaded_groups, check_loaded_state
+
+# what an optimizer takes: Tensors, (name, Tensor) pairs, or parameter groups (dicts with "params" and hyperparameters)
+Params = Union[Iterable[Tensor], Iterable[tuple[str, Tensor]], Iterable[dict[str, Any]]]
 
 
 class Optimizer:
@@ -23,7 +33,13 @@ class Optimizer:
     `defaults` (the hyperparameters a group gets when it does not set them) and `state` (a dict from parameter
     to that parameter's optimizer state, e.g. its momentum buffer)."""
 
-    def __init__(self, params, defaults):
+    # state entries that can never be negative (second moments, step sizes): a checkpoint holding a negative one
+    # is refused on load, as it would turn into NaN at the next step (√ of a negative number)
+    _nonnegative_state = ()
+    # options a checkpoint written before minigrad had them may lack; loading fills in these values (as PyTorch)
+    _options_added_later = {"maximize": False, "decoupled_weight_decay": False}
+
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors or of dicts, but got a single Tensor; "
                             "pass [tensor] instead")
@@ -44,7 +60,7 @@ class Optimizer:
             lines.append(f"  group {i}: " + ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params"))
         return "\n".join(lines) + "\n)"
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest taken from `defaults`)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
@@ -58,6 +74,7 @@ class Optimizer:
         elif params is None:
             raise ValueError("param_group has no 'params' entry")
         group["params"] = list(params)
+        _take_names_apart(group)
         for i, p in enumerate(group["params"]):
             if not isinstance(p, Tensor):
                 raise TypeError(f"params[{i}] is a {type(p).__name__}; an optimizer optimizes Tensors only")
@@ -72,6 +89,11 @@ class Optimizer:
         ids = [id(p) for p in group["params"]]
         if len(set(ids)) != len(ids):
             raise ValueError("a parameter appears twice in the same parameter group")
+        for other in self.param_groups:
+            if ("param_names" in other) != ("param_names" in group):
+                raise ValueError("all optimizer param groups should be with/without names: cannot add a group "
+                                 f"{'with' if 'param_names' in group else 'without'} names to groups "
+                                 f"{'with' if 'param_names' in other else 'without'} them")
         taken = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(group["params"]):
             if id(p) in taken:
@@ -79,10 +101,7 @@ class Optimizer:
                                  "a parameter may belong to one group only")
         self.param_groups.append(group)
 
-    def _check_group(self, group):
-        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range."""
-
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: set each `.grad` to None (the default, as PyTorch) or fill it with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -93,9 +112,55 @@ class Optimizer:
                 else:
                     p.grad._array[...] = 0
 
-    def step(self, closure=None):
-        """Update every parameter that has a gradient; return what `closure` (if given) returns."""
+    # ---- what a subclass says ------------------------------------------------------------------------------
+
+    def _check_group(self, group):
+        """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range. Here: the
+        hyperparameters several optimizers share, each checked the same way wherever the group has it
+        (`SHARED_CHECKS`); a subclass adds its own after calling this."""
+        for name, check in SHARED_CHECKS.items():
+            if name in group:
+                check(name, group[name])
+
+    def _init_state(self, theta, group):
+        """The state a parameter with array `theta` starts with (new arrays; `theta` is only read)."""
+        return {}
+
+    def _update(self, theta, g, state, group):
+        """Update `theta` and `state` in place from gradient `g` (maximize and weight decay already applied)."""
         raise NotImplementedError
+
+    # ---- the step loop, the same for every optimizer -----------------------------------------------------
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; return what `closure` (if given) returns."""
+        loss = self._evaluate(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in self._params_with_grad(group):
+                    self._step_parameter(p, group)
+        return loss
+
+    def _step_parameter(self, p, group):
+        """The bookkeeping every optimizer shares, in PyTorch's order (state on first use, step count, maximize,
+        weight decay), then the optimizer's own update rule. g is replaced, never changed: it is p.grad's array."""
+        theta, g = p._array, p.grad._array
+        state = self.state.get(p)
+        if state is None:
+            state = self._init_state(theta, group)
+            if state:
+                self.state[p] = state
+        if "step" in state:
+            state["step"] += 1
+        if group.get("maximize", False):
+            g = -g
+        weight_decay = group.get("weight_decay", 0)
+        if weight_decay != 0:
+            if group.get("decoupled_weight_decay", False):
+                theta *= 1 - group["lr"] * weight_decay
+            else:
+                g = g + weight_decay * theta
+        self._update(theta, g, state, group)
 
     def _evaluate(self, closure):
         """Run `closure` (which recomputes the loss and its gradients) with graph recording on, as PyTorch does."""
@@ -114,13 +179,9 @@ class Optimizer:
                                  f"of shape {p.grad._array.shape} and dtype {p.grad._array.dtype}")
             yield p
 
-    def _state(self, p):
-        """The state dict of parameter `p`, created empty on first use."""
-        return self.state.setdefault(p, {})
-
     # ---- checkpoints -------------------------------------------------------------------------------------
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """{'state': {index: {name: value}}, 'param_groups': [{hyperparameters..., 'params': [index, ...]}]},
         where a parameter's index is its position in the order of the groups (as PyTorch numbers them).
         Arrays are copied, so that training on after this call does not change the returned dict."""
@@ -134,55 +195,47 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                           for k, v in self.state[p].items()}
+                    state[index[id(p)]] = copy.deepcopy(self.state[p])
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
-        """Restore hyperparameters and state saved by `state_dict()` onto this optimizer's parameters, which
-        must be grouped alike and have the saved shapes. Arrays are copied and cast to each parameter's dtype."""
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            keys = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
-            raise ValueError(f"an optimizer state_dict has exactly the keys 'state' and 'param_groups'; got {keys}")
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"the state_dict has {len(saved_groups)} parameter groups, this optimizer has "
-                             f"{len(self.param_groups)}")
-        params_by_index = {}
-        new_groups = []
-        for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if not isinstance(saved, dict) or "params" not in saved:
-                raise ValueError(f"parameter group {g} of the state_dict is not a dict with a 'params' list")
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"parameter group {g} of the state_dict has {len(saved['params'])} parameters, "
-                                 f"this optimizer's has {len(group['params'])}")
-            params_by_index.update(zip(saved["params"], group["params"]))
-            new_group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
-            missing = set(self.defaults) - set(new_group)
-            if missing:
-                raise ValueError(f"parameter group {g} of the state_dict lacks {sorted(missing)}")
-            self._check_group(new_group)
-            _as_python_numbers(new_group)
-            new_group["params"] = group["params"]
-            new_groups.append(new_group)
-
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state saved by `state_dict()` (minigrad's or torch.optim's layout) onto this
+        optimizer's parameters, which must be grouped alike and have the saved shapes. Everything is checked before
+        anything changes: group sizes, each group's hyperparameters (as the constructor checks them), each
+        parameter's state (the entries this optimizer keeps with these options, of the right type and shape,
+        second moments not negative). Arrays are copied and cast to each parameter's dtype."""
+        new_groups, params_by_index = check_loaded_groups(self, state_dict)
+        for group in new_groups:
+            _as_python_numbers(group)
         new_state = {}
-        for index, saved_state in state_dict["state"].items():
+        for index, saved in state_dict["state"].items():
             if index not in params_by_index:
                 raise ValueError(f"the state_dict has state for parameter {index!r}, which is in none of its groups")
-            p = params_by_index[index]
-            new_state[p] = {}
-            for name, value in saved_state.items():
-                if isinstance(value, Tensor):
-                    value = value._array
-                if isinstance(value, np.ndarray):
-                    if value.shape != p._array.shape:
-                        raise ValueError(f"state '{name}' of parameter {index} has shape {value.shape}, but the "
-                                         f"parameter has shape {p._array.shape}")
-                    value = value.astype(p._array.dtype, copy=True)
-                new_state[p][name] = value
+            p, group = params_by_index[index]
+            loaded = self._load_parameter_state(p, group, saved, index)
+            if loaded:
+                new_state[p] = loaded
         self.param_groups = new_groups
         self.state = new_state
+
+    def _load_parameter_state(self, p, group, saved, index):
+        """The state of parameter `p` restored from `saved`, checked against the state it would start with."""
+        return check_loaded_state(self, p._array, self._init_state(p._array, group), saved, index)
+
+
+def _take_names_apart(group):
+    """PyTorch's named parameters: (name, tensor) pairs, as `model.named_parameters()` gives them, become the
+    group's 'params' and 'param_names' (saved in state_dict, for reading a checkpoint). All named or none."""
+    named = [isinstance(p, tuple) for p in group["params"]]
+    if not any(named):
+        return
+    if not all(named):
+        raise ValueError("all optimizer params should be with/without names: some param names are missing")
+    for i, pair in enumerate(group["params"]):
+        if len(pair) != 2 or not isinstance(pair[0], str):
+            raise TypeError(f"params[{i}] is a tuple but not a (name, Tensor) pair: {pair!r}")
+    group["param_names"] = [name for name, _ in group["params"]]
+    group["params"] = [p for _, p in group["params"]]
 
 
 # ---- hyperparameter checks shared by the optimizers -----------------------------------------------------------
@@ -211,8 +264,45 @@ def check_number(name, value, low=None, high=None, low_open=False, high_open=Fal
         raise ValueError(f"Invalid {name}: {value!r} (must be in {interval})")
 
 
-def check_betas(betas):
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), but got {betas!r}")
-    check_number("betas[0]", betas[0], 0.0, 1.0, high_open=True)
-    check_number("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+def check_betas(name, betas):
+    """β1 and β2 each in [0, 1), as PyTorch's Adam family requires."""
+    check_pair(name, betas)
+    check_number(f"{name}[0]", betas[0], 0.0, 1.0, high_open=True)
+    check_number(f"{name}[1]", betas[1], 0.0, 1.0, high_open=True)
+
+
+def check_flag(name, value):
+    """Raise TypeError unless `value` is a bool (a typo like maximize='no' would otherwise read as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, but got {value!r}")
+
+
+def _at_least_zero(name, value):
+    check_number(name, value, low=0.0)
+
+
+def _above_zero(name, value):
+    check_number(name, value, low=0.0, low_open=True)
+
+
+# what each hyperparameter shared by several optimizers must be (eps > 0 although PyTorch allows 0: ε is there to
+# keep a division finite)
+SHARED_CHECKS = {"lr": _at_least_zero, "betas": check_betas, "eps": _above_zero, "weight_decay": _at_least_zero,
+                 "momentum": _at_least_zero, "maximize": check_flag, "amsgrad": check_flag, "nesterov": check_flag,
+                 "centered": check_flag, "decoupled_weight_decay": check_flag}
+
+
+def check_pair(name, value):
+    """Raise TypeError unless `value` is a pair (a tuple or list of two entries)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair, but got {value!r}")
+
+
+def lerp_(start, end, weight):
+    """start ← start + weight·(end − start), in place, rounded as torch.lerp_ rounds it (for weight ≥ 0.5 it
+    computes end − (end − start)·(1 − weight)), in start's dtype."""
+    weight = start.dtype.type(weight)
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start)

@@ -55,3 +55,38 @@ def relative_difference(ours, reference, least_scale=0.0):
 
 
 TOLERANCE = {np.dtype(np.float64): 1e-10, np.dtype(np.float32): 1e-5}
+
+
+def compare_state(ours, theirs, dtype, what):
+    """The two optimizers' state_dicts hold the same state and hyperparameters."""
+    ours, theirs = ours.state_dict(), theirs.state_dict()
+    assert sorted(ours["state"]) == sorted(theirs["state"])
+    for index, their_state in theirs["state"].items():
+        our_state = ours["state"][index]
+        assert sorted(our_state) == sorted(their_state), index
+        for key, value in their_state.items():
+            if key == "step":
+                assert our_state[key] == float(value)
+            else:
+                difference = relative_difference(our_state[key], value.numpy())
+                record(what + " state", dtype, difference)
+                assert difference <= TOLERANCE[np.dtype(dtype)], (index, key, difference)
+    for our_group, their_group in zip(ours["param_groups"], theirs["param_groups"]):
+        assert our_group["params"] == their_group["params"]
+        for key, value in our_group.items():
+            assert value == their_group[key], key
+
+
+def step_both_and_compare(ours, theirs, ours_params, their_params, gradients, what, dtype):
+    """One step of minigrad's optimizer and of torch's on the same gradients (None: no gradient); the
+    parameters must then agree within TOLERANCE and stay in `dtype`."""
+    import torch                     # here, not at the top: conftest imports this module without torch
+    set_grads(ours_params, gradients, minigrad.Tensor)
+    set_grads(their_params, gradients, torch.tensor)
+    ours.step()
+    theirs.step()
+    for p, q in zip(ours_params, their_params):
+        assert p._array.dtype == np.dtype(dtype)
+        difference = relative_difference(p._array, q.numpy(), least_scale=1.0)
+        record(what, dtype, difference)
+        assert difference <= TOLERANCE[np.dtype(dtype)], difference

@@ -5,7 +5,8 @@ import pytest
 import minigrad
 from minigrad import optim
 
-ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adadelta, optim.Adam, optim.AdamW, optim.Yogi]
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adadelta, optim.Adam, optim.AdamW, optim.Yogi, optim.NAdam,
+       optim.RAdam, optim.Adamax, optim.Rprop, optim.ASGD]
 
 
 def tensor(*shape, value=1.0, dtype=np.float64):
@@ -138,6 +139,38 @@ BAD_HYPERPARAMETERS = [
     (optim.AdamW, dict(weight_decay=-0.01), ValueError, ["weight_decay", "-0.01"]),
     (optim.Yogi, dict(betas=(0.9, 1.0)), ValueError, ["betas[1]", "1.0"]),
     (optim.Yogi, dict(eps=-1.0), ValueError, ["eps", "-1.0"]),
+    # the error inputs of PyTorch's optimizer test table (optim_error_inputs_func_*), with their meaning
+    (optim.Adadelta, dict(lr=1e-2, rho=1.1), ValueError, ["rho", "1.1"]),
+    (optim.Adagrad, dict(lr=1e-2, lr_decay=-0.5), ValueError, ["lr_decay", "-0.5"]),
+    (optim.Adam, dict(lr=1e-2, betas=(1.0, 0.0)), ValueError, ["betas[0]", "1.0"]),
+    (optim.Adam, dict(lr=1e-2, weight_decay=-1), ValueError, ["weight_decay", "-1"]),
+    (optim.AdamW, dict(lr=1e-2, betas=(1.0, 0.0)), ValueError, ["betas[0]", "1.0"]),
+    (optim.Adamax, dict(lr=1e-2, betas=(0.0, 1.0)), ValueError, ["betas[1]", "1.0"]),
+    (optim.ASGD, dict(lr=1e-2, weight_decay=-0.5), ValueError, ["weight_decay", "-0.5"]),
+    (optim.NAdam, dict(lr=1e-2, betas=(1.0, 0.0)), ValueError, ["betas[0]", "1.0"]),
+    (optim.NAdam, dict(lr=1e-2, momentum_decay=-0.2), ValueError, ["momentum_decay", "-0.2"]),
+    (optim.RAdam, dict(lr=1e-2, betas=(1.0, 0.0)), ValueError, ["betas[0]", "1.0"]),
+    (optim.RAdam, dict(lr=1e-2, weight_decay=-1), ValueError, ["weight_decay", "-1"]),
+    (optim.RMSprop, dict(lr=1e-2, momentum=-1.0), ValueError, ["momentum", "-1.0"]),
+    (optim.Rprop, dict(lr=1e-2, etas=(1.0, 0.5)), ValueError, ["eta", "1.0, 0.5"]),
+    (optim.SGD, dict(lr=1e-2, momentum=-0.5), ValueError, ["momentum", "-0.5"]),
+    # and each new optimizer's other arguments
+    (optim.NAdam, dict(lr=-1e-3), ValueError, ["lr", "-0.001"]),
+    (optim.NAdam, dict(decoupled_weight_decay="yes"), TypeError, ["decoupled_weight_decay", "'yes'"]),
+    (optim.RAdam, dict(eps=0.0), ValueError, ["eps", "0.0"]),
+    (optim.Adamax, dict(lr=-1.0), ValueError, ["lr", "-1.0"]),
+    (optim.Adamax, dict(weight_decay=-0.1), ValueError, ["weight_decay", "-0.1"]),
+    (optim.Rprop, dict(lr=-1.0), ValueError, ["lr", "-1.0"]),
+    (optim.Rprop, dict(etas=(0.5, 0.9)), ValueError, ["eta", "0.5, 0.9"]),
+    (optim.Rprop, dict(etas=0.5), TypeError, ["etas", "0.5"]),
+    (optim.Rprop, dict(step_sizes=(1.0, 0.1)), ValueError, ["step_sizes[1]", "0.1"]),
+    (optim.ASGD, dict(lr=-0.1), ValueError, ["lr", "-0.1"]),
+    (optim.ASGD, dict(lambd=-1e-4), ValueError, ["lambd", "-0.0001"]),
+    (optim.Adam, dict(maximize=1), TypeError, ["maximize", "1"]),
+    (optim.LBFGS, dict(lr=-1), ValueError, ["lr", "-1"]),
+    (optim.LBFGS, dict(max_iter=0), ValueError, ["max_iter", "0"]),
+    (optim.LBFGS, dict(history_size=2.5), ValueError, ["history_size", "2.5"]),
+    (optim.LBFGS, dict(line_search_fn="wolfe"), ValueError, ["line_search_fn", "'wolfe'", "strong_wolfe"]),
 ]
 
 
@@ -148,6 +181,64 @@ def test_bad_hyperparameter(cls, kwargs, error, words):
         cls([tensor(2)], **kwargs)
     for word in words:
         assert word in str(info.value)
+
+
+def test_params_errors_of_pytorchs_table():
+    """get_error_inputs_for_all_optims: a Tensor instead of an iterable, a parameter in two groups, a Tensor lr."""
+    p = tensor(1, 1)
+    for cls in ALL + [optim.LBFGS]:
+        with pytest.raises(TypeError, match="iterable of Tensors"):
+            cls(p)
+        with pytest.raises(ValueError, match="another parameter group|LBFGS doesn't support .*parameter groups"):
+            cls([{"params": p}, {"params": p}])
+        with pytest.raises(TypeError, match="lr must be a number"):
+            cls([p], lr=minigrad.Tensor(np.array([0.001, 0.001])))
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_maximize_is_minimizing_the_negated_gradient(cls):
+    rng = np.random.default_rng(2)
+    theta0 = rng.standard_normal(4)
+    gradients = [rng.standard_normal(4) for _ in range(8)]
+    results = []
+    for maximize, sign in ((True, 1.0), (False, -1.0)):
+        p = minigrad.Tensor(theta0.copy())
+        opt = cls([p], maximize=maximize)
+        assert opt.param_groups[0]["maximize"] is maximize
+        for g in gradients:
+            p.grad = minigrad.Tensor(sign * g)
+            opt.step()
+        results.append(p._array)
+    np.testing.assert_array_equal(results[0], results[1])
+    assert not np.array_equal(results[0], theta0)
+
+
+def test_lbfgs_needs_a_closure_and_one_group():
+    p = tensor(2)
+    with pytest.raises(TypeError, match="closure"):
+        optim.LBFGS([p]).step()
+    with pytest.raises(ValueError, match="parameter groups"):
+        optim.LBFGS([{"params": [p]}, {"params": [tensor(1)]}])
+    with pytest.raises(ValueError, match="parameter groups"):
+        optim.LBFGS([p]).add_param_group({"params": [tensor(1)]})
+
+
+def test_lbfgs_first_iteration_by_hand():
+    """Iteration 1: d = −g, t = min(1, 1/Σ|g|)·lr; so one iteration on ½‖x‖² from x = (1, −3) (g = x, Σ|g| = 4)
+    moves x to x − x/4. With the strong-Wolfe search, a few iterations reach the minimum of a quadratic."""
+    x = minigrad.Tensor(np.array([1.0, -3.0]), requires_grad=True)
+    opt = optim.LBFGS([x], max_iter=1)
+
+    def closure():
+        opt.zero_grad()
+        loss = 0.5 * (x * x).sum()
+        loss.backward()
+        return loss
+    assert float(opt.step(closure)) == 5.0
+    np.testing.assert_allclose(x._array, [0.75, -2.25], rtol=1e-15)
+    opt = optim.LBFGS([x], line_search_fn="strong_wolfe")
+    opt.step(closure)
+    np.testing.assert_allclose(x._array, [0.0, 0.0], atol=1e-9)
 
 
 def test_bad_hyperparameter_in_a_later_group():
@@ -236,3 +327,33 @@ def test_numpy_scalar_hyperparameters_keep_float32_updates_in_float32():
     opt.step()
     assert opt.state[p]["momentum_buffer"].dtype == np.float32 and p._array.dtype == np.float32
     assert type(optim.Adam([tensor(1)], betas=(np.float32(0.5), 0.9)).param_groups[0]["betas"][0]) is float
+
+
+def test_named_parameters_as_pytorch_takes_them():
+    """(name, tensor) pairs, as model.named_parameters() gives them: the names go to the group's 'param_names'
+    and into state_dict, as in torch 2.13; all named or none, in a group and across groups."""
+    w, b = tensor(2), tensor(1)
+    opt = optim.Adam([("layer.weight", w), ("layer.bias", b)], lr=0.1)
+    assert opt.param_groups[0]["params"][0] is w and opt.param_groups[0]["param_names"] == ["layer.weight",
+                                                                                         "layer.bias"]
+    w.grad, b.grad = tensor(2), tensor(1)
+    opt.step()
+    saved = opt.state_dict()
+    assert saved["param_groups"][0]["param_names"] == ["layer.weight", "layer.bias"]
+    assert saved["param_groups"][0]["params"] == [0, 1]
+    other = optim.Adam([tensor(2), tensor(1)])
+    other.load_state_dict(saved)                                     # the saved names come with the checkpoint
+    assert other.param_groups[0]["param_names"] == ["layer.weight", "layer.bias"]
+    with pytest.raises(ValueError, match="with/without names: some param names are missing"):
+        optim.SGD([("w", w), b])
+    with pytest.raises(ValueError, match="with/without names: cannot add a group with names"):
+        optim.SGD([{"params": [w], "lr": 1e-2}, {"params": [("b", b)]}])
+    with pytest.raises(TypeError, match=r"params\[0\] is a tuple but not a \(name, Tensor\) pair"):
+        optim.SGD([(w, "w")])
+
+
+def test_named_parameters_state_dict_is_torchs():
+    torch = pytest.importorskip("torch")
+    ours = optim.SGD([("a", tensor(2)), ("b", tensor(3))], lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD([("a", torch.ones(2)), ("b", torch.ones(3))], lr=0.1, momentum=0.9)
+    assert ours.state_dict()["param_groups"][0]["param_names"] == theirs.state_dict()["param_groups"][0]["param_names"]
