@@ -5,6 +5,7 @@ canvas: pyplot is never imported, so no window ever opens and no global backend 
 what headless machines (CI, ``make chapter-11``) need.
 """
 import os
+import warnings
 from itertools import cycle
 
 import numpy as np
@@ -150,10 +151,12 @@ def plot_schedules(schedules, steps, path, title=None, figsize=(6, 3.5)):
                             "metric; record them while training and pass a function instead")
         if isinstance(schedule, LRScheduler):
             per_step = []
-            for t in range(steps):
-                if t > 0:
-                    schedule.step()
-                per_step.append(schedule.get_last_lr())
+            with warnings.catch_warnings():   # drawing a schedule steps no optimizer, on purpose
+                warnings.filterwarnings("ignore", message=r"scheduler\.step\(\) was called before")
+                for t in range(steps):
+                    if t > 0:
+                        schedule.step()
+                    per_step.append(schedule.get_last_lr())
             groups = len(per_step[0])
             for i in range(groups):
                 curves[name if groups == 1 else f"{name}[{i}]"] = [float(lrs[i]) for lrs in per_step]
