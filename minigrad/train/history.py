@@ -26,14 +26,14 @@ class History:
 
     @property
     def final(self):
-        """(train loss, train acc, test acc) of the last finished epoch."""
-        last = self.epochs[-1]
-        return last["train_loss"], last["train_acc"], last["test_acc"]
+        """The summary of the last finished epoch (None before the first)."""
+        return self.epochs[-1] if self.epochs else None
 
     def summary_line(self):
         """The book's closing line: ``train loss 0.128, train acc 0.951, test acc 0.885``."""
-        train_loss, train_acc, test_acc = self.final
-        return f"train loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}"
+        last = self.final
+        return (f"train loss {last['train_loss']:.3f}, train acc {last['train_acc']:.3f}, "
+                f"test acc {last['test_acc']:.3f}")
 
     def plot(self, path, title=None):
         """Draw every curve against x into a PNG (atomically); return the path."""

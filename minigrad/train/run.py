@@ -98,4 +98,5 @@ class TrainingRun:
         """(train loss, train acc, test acc) of the last epoch, also for a run resumed when already finished."""
         if not self.history.epochs:
             raise RuntimeError(f"{self.label}: no epoch has been trained")
-        return self.history.final
+        last = self.history.final
+        return last["train_loss"], last["train_acc"], last["test_acc"]
