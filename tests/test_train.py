@@ -134,6 +134,20 @@ def test_history_records_like_an_animator_and_round_trips(tmp_path):
     assert copy.points == history.points
 
 
+def test_evaluate_accuracy_runs_in_eval_mode_without_a_graph_in_chunks():
+    x, y = blobs(2500)
+    net = Recorder()
+    expected = ((x @ net.fc.weight.detach().numpy().T + net.fc.bias.detach().numpy()).argmax(axis=1) == y).mean()
+    assert evaluate_accuracy(net, [(x, y)], chunk_size=1024) == pytest.approx(expected)
+    assert net.calls == [(1024, False, False), (1024, False, False), (452, False, False)]
+    assert net.training, "the previous mode comes back"
+    net.eval()
+    evaluate_accuracy(net, batches(x, y, 1000))
+    assert not net.training
+    with pytest.raises(ValueError, match="no examples"):
+        evaluate_accuracy(net, [])
+
+
 class Terminal(io.StringIO):
     def isatty(self):
         return True
