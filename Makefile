@@ -37,6 +37,7 @@ chapter-11: install
 
 bench: install data
 	$(PY) benchmarks/lenet_bench.py
+	$(PY) benchmarks/epoch_breakdown.py
 
 clean:
 	rm -rf $(VENV) out
