@@ -1,4 +1,5 @@
-"""The general training loop (d2l's train_ch6), TrainingRun and the tools around them, on small data where every number can be computed independently."""
+"""The general training loop (d2l's train_ch6), TrainingRun and the tools around them, on small data where every
+number can be computed independently."""
 import io
 import os
 import re

@@ -104,7 +104,7 @@ def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None,
             net.train()
             trainer.zero_grad()
             y_hat = net(X)
-            l = loss(y_hat, y)
+            l = loss(y_hat, y)  # noqa: E741  (the book's name)
             l.backward()
             trainer.step()
             metric.add(float(l) * X.shape[0], accuracy(y_hat, y), X.shape[0])
@@ -282,7 +282,8 @@ class Runs:
         if self.worker is not None and list(SEEDS).index(key) % self.worker[1] != self.worker[0]:
             return
         config = {"run": key, "seed": SEEDS[key], "num_epochs": self.num_epochs, "batch_size": 256,
-                  "train_images": len(self.train_iter.dataset), "test_images": len(self.test_iter.dataset)}
+                  "train_images": len(self.train_iter.dataset), "test_images": len(self.test_iter.dataset),
+                  "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}  # the last bits depend on it
         run = TrainingRun(key, self.checkpoints / checkpoint_name(key, config), config, resume=self.resume)
         started = time.perf_counter()
         train(net, self.train_iter, self.test_iter, self.num_epochs, self.loss, trainer, scheduler, run,
@@ -299,9 +300,97 @@ class Runs:
         print(what_ran(key, epoch_lrs(history), planned))
 
 
+def get_lr(trainer, scheduler):
+    """The book's helper for plotting a scheduler object: read the lr, then step optimizer and scheduler."""
+    lr = scheduler.get_last_lr()[0]
+    trainer.step()  # no gradients yet: the parameters do not move
+    scheduler.step()
+    return lr
+
+
+def toy_problem(runs):
+    """11.11.1: a constant learning rate of 0.3 for 30 epochs, the baseline; returns its optimizer."""
+    lr = 0.3
+    mg.manual_seed(SEEDS["constant"])  # each run's own seed (see SEEDS)
+    net = net_fn()
+    trainer = optim.SGD(net.parameters(), lr=lr)
+    runs.train_and_report("constant", net, trainer)
+    return trainer
+
+
+def schedulers(runs, trainer):
+    """11.11.2: the lr set by hand on the optimizer of the run just finished, then a square-root decay, plotted
+    over the 30 epochs and trained from lr 0.1."""
+    lr = 0.1
+    trainer.param_groups[0]["lr"] = lr
+    print(f'learning rate is now {trainer.param_groups[0]["lr"]:.2f}')
+    print("what ran: nothing is trained at this lr; the next run's SGD starts from lr = 0.1 because of it.")
+
+    scheduler = SquareRootScheduler(lr=0.1)
+    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
+    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
+    common.save_figure(axes, "schedule_sqrt", "SquareRootScheduler(lr=0.1)")
+    mg.manual_seed(SEEDS["sqrt"])
+    net = net_fn()
+    trainer = optim.SGD(net.parameters(), lr)
+    runs.train_and_report("sqrt", net, trainer, scheduler, planned)
+
+
+def factor_and_multi_factor(runs):
+    """11.11.3.1 the factor scheduler, lr <- max(lr_min, lr * alpha), plotted over 50 updates (the book never trains
+    it); 11.11.3.2 PyTorch's MultiStepLR, halving at epochs 15 and 30, from lr 0.5."""
+    scheduler = FactorScheduler(factor=0.9, stop_factor_lr=1e-2, base_lr=2.0)
+    factors = [scheduler(t) for t in range(50)]
+    axes = plot(mg.arange(50), factors, xlabel="update", ylabel="lr")
+    common.save_figure(axes, "schedule_factor", "FactorScheduler(0.9, stop 1e-2, base 2.0)")
+    floor = next((t for t, v in enumerate(factors) if v == 1e-2), None)
+    print(f"what ran: plotted only; each call multiplies before returning, so the curve starts at {factors[0]:.4g}, "
+          f"not 2.0, and " + (f"reaches its floor 0.01 at update {floor}." if floor is not None else
+                              f"after 50 updates is at {factors[-1]:.4g}, still above its floor 0.01."))
+
+    mg.manual_seed(SEEDS["multistep"])
+    net = net_fn()
+    trainer = optim.SGD(net.parameters(), lr=0.5)
+    scheduler = lr_scheduler.MultiStepLR(trainer, milestones=[15, 30], gamma=0.5)
+    planned = [get_lr(trainer, scheduler) for t in range(NUM_EPOCHS)]
+    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
+    common.save_figure(axes, "schedule_multistep", "MultiStepLR(milestones=[15, 30], gamma=0.5)")
+    runs.train_and_report("multistep", net, trainer, scheduler, planned)
+
+
+def cosine_and_warmup(runs):
+    """11.11.3.3 the cosine scheduler, from 0.3 down to 0.01 over 20 epochs, then flat; 11.11.3.4 the same after 5
+    epochs of linear warmup."""
+    scheduler = CosineScheduler(max_update=20, base_lr=0.3, final_lr=0.01)
+    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
+    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
+    common.save_figure(axes, "schedule_cosine", "CosineScheduler(max_update=20, base_lr=0.3, final_lr=0.01)")
+    mg.manual_seed(SEEDS["cosine"])
+    net = net_fn()
+    trainer = optim.SGD(net.parameters(), lr=0.3)
+    runs.train_and_report("cosine", net, trainer, scheduler, planned)
+
+    scheduler = CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)
+    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
+    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
+    common.save_figure(axes, "schedule_warmup", "CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)")
+    mg.manual_seed(SEEDS["warmup"])
+    net = net_fn()
+    trainer = optim.SGD(net.parameters(), lr=0.3)
+    runs.train_and_report("warmup", net, trainer, scheduler, planned)
+
+
+def conclusions(histories, quick):
+    """What the runs say about the book's claims, and the closing table."""
+    early = {k: [e["test_acc"] for e in histories[k].epochs[:6]] for k in ("cosine", "warmup")}
+    print("first epochs' test acc (the book: with warmup 'the network converges better initially'): "
+          + "; ".join(f"{k} " + ", ".join(f"{a:.3f}" for a in accs) for k, accs in early.items()))
+    print()
+    print(final_table(histories, quick))
+
+
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    args, rest = parse_extra(argv)
+    args, rest = parse_extra(sys.argv[1:] if argv is None else argv)
     if args.jobs > 1 and args.worker is None:  # train in workers first; below, every run resumes finished
         args.checkpoint_dir = common.parse_args(__file__, rest).out_dir / "checkpoints"
         with tempfile.TemporaryDirectory() as scratch:  # the workers' own figures and printed lines are not kept
@@ -314,86 +403,13 @@ def main(argv=None):
     loss = nn.CrossEntropyLoss()
     batch_size = 256
     runs = Runs(settings, args, num_epochs, load_data(batch_size, settings.quick), loss)
-
-    # A constant learning rate of 0.3 for 30 epochs: the baseline.
-    lr = 0.3
-    mg.manual_seed(SEEDS["constant"])  # each run's own seed (see SEEDS)
-    net = net_fn()
-    trainer = optim.SGD(net.parameters(), lr=lr)
-    runs.train_and_report("constant", net, trainer)
-
-    # 11.11.2 Setting the learning rate by hand, on the optimizer of the run just finished.
-    lr = 0.1
-    trainer.param_groups[0]["lr"] = lr
-    print(f'learning rate is now {trainer.param_groups[0]["lr"]:.2f}')
-    print("what ran: nothing is trained at this lr; the next run's SGD starts from lr = 0.1 because of it.")
-
-    # A square-root decay, plotted over the 30 epochs, then trained from lr 0.1.
-    scheduler = SquareRootScheduler(lr=0.1)
-    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
-    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
-    common.save_figure(axes, "schedule_sqrt", "SquareRootScheduler(lr=0.1)")
-    mg.manual_seed(SEEDS["sqrt"])
-    net = net_fn()
-    trainer = optim.SGD(net.parameters(), lr)
-    runs.train_and_report("sqrt", net, trainer, scheduler, planned)
-
-    # 11.11.3.1 Factor scheduler: lr <- max(lr_min, lr * alpha), plotted over 50 updates (the book never trains it).
-    scheduler = FactorScheduler(factor=0.9, stop_factor_lr=1e-2, base_lr=2.0)
-    factors = [scheduler(t) for t in range(50)]
-    axes = plot(mg.arange(50), factors, xlabel="update", ylabel="lr")
-    common.save_figure(axes, "schedule_factor", "FactorScheduler(0.9, stop 1e-2, base 2.0)")
-    floor = next((t for t, v in enumerate(factors) if v == 1e-2), None)
-    print(f"what ran: plotted only; each call multiplies before returning, so the curve starts at {factors[0]:.4g}, "
-          f"not 2.0, and " + (f"reaches its floor 0.01 at update {floor}." if floor is not None else
-                              f"after 50 updates is at {factors[-1]:.4g}, still above its floor 0.01."))
-
-    # 11.11.3.2 Multi factor scheduler: PyTorch's MultiStepLR, halving at epochs 15 and 30, from lr 0.5.
-    mg.manual_seed(SEEDS["multistep"])
-    net = net_fn()
-    trainer = optim.SGD(net.parameters(), lr=0.5)
-    scheduler = lr_scheduler.MultiStepLR(trainer, milestones=[15, 30], gamma=0.5)
-
-    def get_lr(trainer, scheduler):
-        lr = scheduler.get_last_lr()[0]
-        trainer.step()  # no gradients yet: the parameters do not move
-        scheduler.step()
-        return lr
-
-    planned = [get_lr(trainer, scheduler) for t in range(NUM_EPOCHS)]
-    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
-    common.save_figure(axes, "schedule_multistep", "MultiStepLR(milestones=[15, 30], gamma=0.5)")
-    runs.train_and_report("multistep", net, trainer, scheduler, planned)
-
-    # 11.11.3.3 Cosine scheduler: from 0.3 down to 0.01 over 20 epochs, then flat.
-    scheduler = CosineScheduler(max_update=20, base_lr=0.3, final_lr=0.01)
-    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
-    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
-    common.save_figure(axes, "schedule_cosine", "CosineScheduler(max_update=20, base_lr=0.3, final_lr=0.01)")
-    mg.manual_seed(SEEDS["cosine"])
-    net = net_fn()
-    trainer = optim.SGD(net.parameters(), lr=0.3)
-    runs.train_and_report("cosine", net, trainer, scheduler, planned)
-
-    # 11.11.3.4 Warmup: 5 epochs of linear increase, then the same cosine.
-    scheduler = CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)
-    planned = [scheduler(t) for t in range(NUM_EPOCHS)]
-    axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
-    common.save_figure(axes, "schedule_warmup", "CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)")
-    mg.manual_seed(SEEDS["warmup"])
-    net = net_fn()
-    trainer = optim.SGD(net.parameters(), lr=0.3)
-    runs.train_and_report("warmup", net, trainer, scheduler, planned)
-    if args.worker is not None:
-        return None
-
-    histories = runs.histories
-    early = {k: [e["test_acc"] for e in histories[k].epochs[:6]] for k in ("cosine", "warmup")}
-    print("first epochs' test acc (the book: with warmup 'the network converges better initially'): "
-          + "; ".join(f"{k} " + ", ".join(f"{a:.3f}" for a in accs) for k, accs in early.items()))
-    print()
-    print(final_table(histories, settings.quick))
-    return histories
+    trainer = toy_problem(runs)
+    schedulers(runs, trainer)
+    factor_and_multi_factor(runs)
+    cosine_and_warmup(runs)
+    if args.worker is None:
+        conclusions(runs.histories, settings.quick)
+    return runs.histories
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None,
             trainer.zero_grad()
             X, y = (v if isinstance(v, Tensor) else Tensor(v) for v in (X, y))
             y_hat = net(X)
-            l = loss(y_hat, y)
-            l.backward()
+            batch_loss = loss(y_hat, y)
+            batch_loss.backward()
             trainer.step()
-            metric.add(float(l) * len(y), accuracy(y_hat, y), len(y))
+            metric.add(float(batch_loss) * len(y), accuracy(y_hat, y), len(y))
             train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[2]
             if (i + 1) % log_every == 0:
                 animator.add(epoch + i / len(train_iter), (train_loss, train_acc, None))
