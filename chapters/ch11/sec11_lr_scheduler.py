@@ -115,7 +115,7 @@ def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None,
         test_acc = evaluate_accuracy(net, test_iter)
         animator.add(epoch + 1, (None, None, test_acc))
         if scheduler:
-            if isinstance(scheduler, lr_scheduler.LRScheduler):  # the book: scheduler.__module__ == lr_scheduler...
+            if scheduler.__module__ == lr_scheduler.__name__:
                 scheduler.step()
             else:
                 for param_group in trainer.param_groups:
