@@ -8,27 +8,36 @@ The closures are written with Tensor ops. Run with grad mode off (the default) t
 record nothing; run with ``create_graph=True`` they record a graph of their own, which is what makes derivatives of
 derivatives (Hessians, Hessian-vector products) come for free.
 """
+import threading
 from contextlib import contextmanager
 
 import numpy as np
 
-_grad_enabled = True
+
+class _GradMode(threading.local):
+    """Grad mode belongs to a thread, as in PyTorch: one thread evaluating under ``no_grad()`` never stops another
+    from recording its graph. Every thread starts with grad mode on."""
+
+    enabled = True
+
+
+_grad_mode = _GradMode()
 
 
 def is_grad_enabled():
-    """True while ops record the graph that backward needs."""
-    return _grad_enabled
+    """True while ops record the graph that backward needs (in the calling thread)."""
+    return _grad_mode.enabled
 
 
 @contextmanager
 def set_grad_enabled(mode):
-    """Turn graph recording on or off inside a ``with`` block, restoring the previous mode after it."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, bool(mode)
+    """Turn graph recording on or off inside a ``with`` block, in the calling thread only, restoring the previous
+    mode after it."""
+    previous, _grad_mode.enabled = _grad_mode.enabled, bool(mode)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _grad_mode.enabled = previous
 
 
 def no_grad():

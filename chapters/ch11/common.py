@@ -11,7 +11,6 @@ Every script starts with ``settings = common.start(__file__)``. It reads
 import argparse
 import json
 import os
-from minigrad.fileio import atomic_write
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import plot as mgplot
+from minigrad.fileio import write_atomically
 
 DEFAULT_OUT = Path("out") / "ch11"
 FIGURE_GLOB = "[0-9][0-9]_*.png"  # figures are numbered in the order a script saves them
@@ -35,7 +35,8 @@ _settings = None
 _figure_count = 0
 
 
-def _env_flag(name):
+def env_flag(name):
+    """An on/off environment variable (QUICK, RESUME): unset, empty, 0, false, no and off mean off."""
     value = os.environ.get(name, "").strip().lower()
     return value not in ("", "0", "false", "no", "off")
 
@@ -48,7 +49,7 @@ def parse_args(script_file, argv=None):
     parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
                         help="chapter output folder; figures go to OUT/%s/ (env MINIGRAD_OUT; default %s)"
                              % (name, DEFAULT_OUT))
-    parser.add_argument("--quick", action="store_true", default=_env_flag("QUICK"),
+    parser.add_argument("--quick", action="store_true", default=env_flag("QUICK"),
                         help="quick mode: fewer epochs and less data where the section trains (env QUICK=1)")
     args = parser.parse_args(argv)
     return Settings(out_dir=Path(args.out) / name, quick=args.quick)
@@ -84,18 +85,13 @@ def save_figure(figure, name, title):
     return mgplot.save_figure(figure, folder / f"{_figure_count:02d}_{name}.png", title=title)
 
 
-def _write_atomically(path, text):
-    with atomic_write(path, "w") as stream:
-        stream.write(text)
-
-
 def save_trace(name, results):
     """Write the points of an optimization trace next to its figure, as ``<name>.trace.json``.
 
     The tests read these files to check every iterate against an independent computation.
     """
     points = np.asarray(results, dtype=float).tolist()
-    _write_atomically(_out_dir() / f"{name}{TRACE_SUFFIX}", json.dumps(points) + "\n")
+    write_atomically(_out_dir() / f"{name}{TRACE_SUFFIX}", json.dumps(points) + "\n")
 
 
 def gradient(f):

@@ -34,7 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minigrad.fileio import atomic_write
+from chapters.ch11.common import env_flag
+from minigrad.fileio import write_atomically
 from minigrad.train import ProgressBoard
 
 CHAPTER_DIR = Path(__file__).resolve().parent
@@ -202,11 +203,6 @@ def render_report(outcomes, command, quick, total_seconds):
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path, text):
-    with atomic_write(path, "w") as stream:
-        stream.write(text)
-
-
 def run_in_order(scripts, out_dir, quick, jobs, timeout):
     """Run the scripts, up to ``jobs`` at a time, showing each one's lines in section order as they are printed.
 
@@ -247,7 +243,7 @@ def main(argv=None):
     parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
                         help=f"output folder for figures and report.md (env MINIGRAD_OUT; default {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",
-                        default=os.environ.get("QUICK", "").strip().lower() not in ("", "0", "false", "no", "off"),
+                        default=env_flag("QUICK"),
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),

@@ -240,15 +240,11 @@ def final_table(histories, quick):
 
 
 # ---- The section, cell by cell -------------------------------------------------------------------------------------
-def env_flag(name):
-    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
-
-
 def parse_extra(argv):
     """--resume / RESUME=1, --jobs N / JOBS=N, the hidden --worker I/N and --checkpoint-dir of the worker processes,
     and the remaining arguments for common.start (--out, --quick)."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--resume", action="store_true", default=env_flag("RESUME"))
+    parser.add_argument("--resume", action="store_true", default=common.env_flag("RESUME"))
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1))
     parser.add_argument("--worker", type=parse_worker, default=None)
     parser.add_argument("--checkpoint-dir", type=Path, default=None)

@@ -3,19 +3,21 @@
 1503 rows, 6 tab-separated columns: frequency (Hz), angle of attack (deg), chord length (m), free-stream
 velocity (m/s), suction-side displacement thickness (m), scaled sound pressure level (dB, the target).
 The file is the one d2l downloads; its sha1 is d2l's ``DATA_HUB['airfoil']`` hash, checked on every load (60 KB).
-Where it is looked for and how it is downloaded: see ``minigrad.data.cache``.
+Where it is looked for: see ``minigrad.data.lookup``; how it is downloaded: ``minigrad.data.download``.
 """
 import io
 
 import numpy as np
 
-from .cache import Dataset, RemoteFile, locate_or_download, read_verified
-from .idx import DataFileError
+from .contents import read_verified
+from .download import locate_or_download
+from .errors import DataFileError
 from .loader import DataLoader
+from .lookup import Dataset, RemoteFile
 
 AIRFOIL_FILE = RemoteFile("airfoil_self_noise.dat",
                           "http://d2l-data.s3-accelerate.amazonaws.com/airfoil_self_noise.dat",
-                          "sha1", "76e5be1548fd8222e5074cf0faae75edff8cf93f")
+                          "sha1", "76e5be1548fd8222e5074cf0faae75edff8cf93f", 59984)
 
 AIRFOIL = Dataset(
     name="airfoil",
@@ -23,7 +25,7 @@ AIRFOIL = Dataset(
     files=(AIRFOIL_FILE,),
     subdirs=("airfoil",),
     hint=("To get it: run `make data`, or put airfoil_self_noise.dat (d2l's copy, sha1 "
-          f"{AIRFOIL_FILE.digest}) in a folder and pass root=<folder> or set MINIGRAD_DATA=<folder>."),
+          f"{AIRFOIL_FILE.digest}) in a folder and pass root=<folder> or add the folder to MINIGRAD_DATA."),
 )
 
 AIRFOIL_SHAPE = (1503, 6)
@@ -47,7 +49,10 @@ def parse_airfoil(data, source="<bytes>"):
 
 
 def load_airfoil(root=None):
-    """The raw airfoil table, float64 of shape (1503, 6), the target in the last column."""
+    """The raw airfoil table, float64 of shape (1503, 6), the target in the last column.
+
+    With ``root`` the file is read from that folder or DataNotFoundError names it; without, it is looked up
+    (``minigrad.data.lookup``) and downloaded when it is nowhere."""
     located = locate_or_download(AIRFOIL, root)
     path = located.paths[AIRFOIL_FILE.name]
     return parse_airfoil(read_verified(path, AIRFOIL_FILE), str(path))

@@ -1,7 +1,7 @@
 """Fashion-MNIST (Xiao, Rasul & Vollgraf 2017; MIT licence): 60,000 training and 10,000 test images, 28x28, 10 classes.
 
-Where the files are looked for and how they are downloaded: see ``minigrad.data.cache``. The system folder is
-Debian's package ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``).
+Where the files are looked for: see ``minigrad.data.lookup``; how they are downloaded: ``minigrad.data.download``.
+The system folder is where Debian's package ``dataset-fashion-mnist`` puts it (``/usr/share/datasets/fashion-mnist``).
 
 Hashes: each file is identified by the sha256 of its *decompressed* IDX bytes, which is the same for the official
 ``.gz`` files and for Debian's recompressed ones. The hash is checked on every load, not only after a download:
@@ -13,26 +13,28 @@ to minutes of training; keeping a decompressed copy would save about 0.3 s per l
 """
 import numpy as np
 
-from .cache import Dataset, RemoteFile, locate_or_download, read_verified
+from .contents import read_verified
+from .download import locate_or_download
 from .idx import parse_idx
 from .loader import DataLoader
+from .lookup import Dataset, RemoteFile
 
 BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 
 FASHION_MNIST = Dataset(
     name="fashion-mnist",
     title="Fashion-MNIST",
-    files=tuple(RemoteFile(name, BASE_URL + name, "sha256", digest) for name, digest in (
-        ("train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-        ("train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-        ("t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-        ("t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+    files=tuple(RemoteFile(name, BASE_URL + name, "sha256", digest, size) for name, digest, size in (
+        ("train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47040016),
+        ("train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60008),
+        ("t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7840016),
+        ("t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10008),
     )),
     subdirs=("fashion-mnist", "FashionMNIST/raw"),
     system_dirs=("/usr/share/datasets/fashion-mnist",),
-    hint=("To get it: run `make data` (as root on Debian/Ubuntu it installs the package dataset-fashion-mnist), "
-          "or `apt-get install dataset-fashion-mnist`, or put the four .gz files (or their decompressed IDX "
-          "files) in a folder and pass root=<folder> or set MINIGRAD_DATA=<folder>."),
+    hint=("To get it: run `make data`, or install it where your system keeps data sets (on Debian/Ubuntu the "
+          "package dataset-fashion-mnist), or put the four .gz files (or their decompressed IDX files) in a "
+          "folder and pass root=<folder> or add the folder to MINIGRAD_DATA."),
 )
 
 TEXT_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat",
@@ -67,7 +69,7 @@ def fashion_mnist_arrays(root=None):
     """``(train_images, train_labels, test_images, test_labels)`` as numpy arrays.
 
     Images are float32 in [0, 1] of shape (N, 1, 28, 28), labels int64 of shape (N,). The files are found (or
-    downloaded) as described in ``minigrad.data.cache``; a file with the wrong hash raises DataFileError.
+    downloaded) as described in ``minigrad.data.lookup``; a file with the wrong hash raises DataFileError.
     """
     located = locate_or_download(FASHION_MNIST, root)
     return (_images(located, "train-images-idx3-ubyte.gz"),

@@ -4,7 +4,7 @@
     opt = optim.Adam(params, lr=1e-3)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
 """
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -13,4 +13,5 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 from .yogi import Yogi
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Yogi", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Yogi", "lr_scheduler",
+           "swa_utils"]

@@ -1,11 +1,14 @@
 """Fixtures for the data tests: an empty private cache, no network, and where the real data sets are."""
+import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# Where the real airfoil file is: the MINIGRAD_DATA of the session (tests/conftest.py, the Makefile or CI set it),
+# read before the fixture below empties it for each test.
+SESSION_DATA_PATH = [Path(p) for p in os.environ.get("MINIGRAD_DATA", "").split(os.pathsep) if p]
 FASHION_MNIST_SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
@@ -27,14 +30,13 @@ def isolated_data_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def shared_data_dir():
-    """``shared/data`` beside the repository (CI clones the repo with ``shared/`` next to it; a git worktree
-    may sit one level deeper), holding the airfoil file; the test is skipped when there is none."""
-    for folder in REPO_ROOT.parents:
-        candidate = folder / "shared" / "data"
-        if (candidate / "airfoil_self_noise.dat").is_file():
-            return candidate
-    pytest.skip(f"no shared/data/airfoil_self_noise.dat beside {REPO_ROOT} or its parent folders")
+def airfoil_dir():
+    """A folder of the session's MINIGRAD_DATA holding the airfoil file; the test is skipped when there is none."""
+    for folder in SESSION_DATA_PATH:
+        if (folder / "airfoil_self_noise.dat").is_file():
+            return folder
+    pytest.skip("no airfoil_self_noise.dat in MINIGRAD_DATA (make data, or a shared/data folder beside the "
+                "repository, sets it)")
 
 
 @pytest.fixture(scope="session")

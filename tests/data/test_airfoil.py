@@ -3,8 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from minigrad.data import airfoil
-from minigrad.data import DataFileError, DataNotFoundError, get_data_ch11, load_airfoil
+from minigrad.data import DataFileError, DataNotFoundError, airfoil, get_data_ch11, load_airfoil
 from minigrad.data.airfoil import parse_airfoil
 
 # shared/data/README.md: first and last lines of the file
@@ -41,9 +40,9 @@ def test_missing_everywhere_says_what_to_do(tmp_path):
 # ---- the real file (shared/data beside the repository; skipped when absent) ----------------------------------
 
 @pytest.fixture
-def airfoil_env(shared_data_dir, monkeypatch):
-    monkeypatch.setenv("MINIGRAD_DATA", str(shared_data_dir))
-    return shared_data_dir
+def airfoil_env(airfoil_dir, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_DATA", str(airfoil_dir))
+    return airfoil_dir
 
 
 def test_raw_table(airfoil_env):
@@ -53,16 +52,16 @@ def test_raw_table(airfoil_env):
     np.testing.assert_array_equal(data[-1], LAST_ROW)
 
 
-def test_a_changed_file_is_rejected(shared_data_dir, tmp_path):
-    text = (shared_data_dir / "airfoil_self_noise.dat").read_bytes()
+def test_a_changed_file_is_rejected(airfoil_dir, tmp_path):
+    text = (airfoil_dir / "airfoil_self_noise.dat").read_bytes()
     (tmp_path / "airfoil_self_noise.dat").write_bytes(text.replace(b"126.201", b"126.202", 1))
     with pytest.raises(DataFileError, match=r"airfoil_self_noise\.dat: sha1 of the contents is .*, expected "
                                             "76e5be1548fd8222e5074cf0faae75edff8cf93f"):
         load_airfoil(root=tmp_path)
 
 
-def test_download_path_with_a_file_url(shared_data_dir, tmp_path, monkeypatch):
-    served = shared_data_dir / "airfoil_self_noise.dat"
+def test_download_path_with_a_file_url(airfoil_dir, tmp_path, monkeypatch):
+    served = airfoil_dir / "airfoil_self_noise.dat"
     remote = dataclasses.replace(airfoil.AIRFOIL_FILE, url=served.as_uri())
     monkeypatch.setattr(airfoil, "AIRFOIL", dataclasses.replace(airfoil.AIRFOIL, files=(remote,)))
     monkeypatch.setattr(airfoil, "AIRFOIL_FILE", remote)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import minigrad
-from minigrad.data import fashion_mnist as fm
 from minigrad.data import DataFileError, fashion_mnist_arrays, load_fashion_mnist, read_idx, resize_images, text_labels
+from minigrad.data import fashion_mnist as fm
 
 # From shared/data/README.md: sha256 of the decompressed IDX files (the same for the official and Debian's .gz).
 README_DECOMPRESSED_SHA256 = {

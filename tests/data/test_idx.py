@@ -1,10 +1,12 @@
 import gzip
 import struct
+import tracemalloc
 
 import numpy as np
 import pytest
 
 from minigrad.data.idx import DataFileError, read_idx
+from minigrad.fileio import NotARegularFileError
 
 
 def idx_bytes(array, type_code=0x08, big_endian_dtype=">u1"):
@@ -77,3 +79,37 @@ def test_truncated_gzip_of_a_real_size_file(tmp_path):
     path = write(tmp_path / "cut.gz", data[: len(data) // 2])
     with pytest.raises(DataFileError, match="not a valid gzip file.*truncated or corrupt"):
         read_idx(path)
+
+
+def test_a_small_gzip_that_expands_far_beyond_its_header_is_refused_in_bounded_memory(tmp_path):
+    header = idx_bytes(np.zeros((2, 2), dtype=np.uint8))
+    path = tmp_path / "bomb.gz"
+    with gzip.open(path, "wb", compresslevel=1) as f:     # a 2x2 image followed by 64 MB of zeros
+        f.write(header)
+        for _ in range(64):
+            f.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataFileError, match=r"bomb\.gz: at least \d+ trailing bytes after the 4 bytes"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
+def test_several_gzip_members_and_zero_padding_are_read_as_gzip_does(tmp_path):
+    labels = np.arange(100, dtype=np.uint8)
+    data = idx_bytes(labels)
+    path = write(tmp_path / "members.gz", gzip.compress(data[:30]) + gzip.compress(data[30:]) + bytes(7))
+    assert gzip.decompress(path.read_bytes()) == data                 # what gzip itself reads
+    np.testing.assert_array_equal(read_idx(path), labels)
+    write(path, gzip.compress(data) + b"junk")
+    with pytest.raises(DataFileError, match=r"members\.gz: not a valid gzip file: bytes that are not gzip data"):
+        read_idx(path)
+
+
+def test_errors_of_the_file_itself_name_it(tmp_path):
+    for path, error in ((tmp_path / "missing.idx", FileNotFoundError), (tmp_path, NotARegularFileError)):
+        with pytest.raises(error, match=str(path)):
+            read_idx(path)

@@ -104,6 +104,7 @@ def test_scheduler_follows_its_closed_form(name):
 def test_initial_lr_is_recorded_per_group():
     opt = make_optimizer((0.1, 0.03))
     scheduler = sched.ExponentialLR(opt, 0.5)
+    opt.step()
     scheduler.step()
     assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.03] == scheduler.base_lrs
     assert scheduler.last_epoch == 1 and scheduler.get_last_lr() == [0.05, 0.015]
@@ -113,6 +114,7 @@ def test_cosine_warm_restarts_fractional_epochs():
     opt = make_optimizer((0.1,))
     scheduler = sched.CosineAnnealingWarmRestarts(opt, T_0=10, T_mult=2)
     for epoch, expected in [(2.5, cosine(0.1, 2.5, 10)), (12.0, cosine(0.1, 2.0, 20)), (35.0, cosine(0.1, 5.0, 40))]:
+        opt.step()
         scheduler.step(epoch)
         assert scheduler.get_last_lr()[0] == pytest.approx(expected, rel=1e-12)
 
@@ -141,11 +143,11 @@ def test_reduce_lr_on_plateau_cooldown_and_max_mode():
     assert scheduler.get_last_lr() == pytest.approx([0.01], rel=1e-12)
 
 
-def test_lambda_state_dict_leaves_out_the_functions():
+def test_lambda_state_dict_holds_no_functions():
     opt = make_optimizer()
     scheduler = sched.LambdaLR(opt, lambda t: 0.5 ** t)
     state = scheduler.state_dict()
-    assert "lr_lambdas" not in state and state["last_epoch"] == 0 and state["base_lrs"] == [0.1, 0.03]
+    assert state["lr_lambdas"] == [None, None] and state["last_epoch"] == 0 and state["base_lrs"] == [0.1, 0.03]
 
 
 def test_state_dict_is_a_copy():
@@ -153,6 +155,7 @@ def test_state_dict_is_a_copy():
     scheduler = sched.MultiStepLR(opt, [2, 4])
     state = scheduler.state_dict()
     for _ in range(5):
+        opt.step()
         scheduler.step()
     assert state["last_epoch"] == 0 and state["_last_lr"] == [0.1, 0.03]
 
@@ -223,6 +226,7 @@ def test_bad_scheduler_arguments(name):
 def test_one_cycle_stepped_past_its_end():
     scheduler = sched.OneCycleLR(make_optimizer(), 0.1, total_steps=10)
     for _ in range(10):
+        scheduler.optimizer.step()
         scheduler.step()
     with pytest.raises(ValueError, match="past its end.*step 11.*total_steps=10"):
         scheduler.step()
@@ -240,3 +244,9 @@ def test_scheduler_load_state_dict_that_does_not_fit():
     other = make_optimizer()
     with pytest.raises(ValueError, match="holds 2 schedulers.*has 1"):
         sched.ChainedScheduler([sched.ConstantLR(other)]).load_state_dict(chained.state_dict())
+
+
+def test_every_scheduler_says_it_comes_from_lr_scheduler():
+    # The book's 11.11 loop tells a scheduler object from a plain function by its module, as with PyTorch's.
+    for name in sched.__all__:
+        assert getattr(sched, name).__module__ == "minigrad.optim.lr_scheduler", name

@@ -3,12 +3,12 @@ every parameter group at every one of 150 steps, two groups with different lrs, 
 from a saved state_dict that carries on exactly as PyTorch's uninterrupted one."""
 import numpy as np
 import pytest
+from optim_testing import record
 
 import minigrad
 from minigrad import optim
 from minigrad.optim import lr_scheduler
 from minigrad.serialization import load, save
-from optim_testing import record
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
@@ -83,6 +83,13 @@ CASES = {
     "SequentialLR-warmup-multistep": ("SGD", lambda m, o: m.SequentialLR(
         o, [m.LinearLR(o, start_factor=0.2, total_iters=5), m.MultiStepLR(o, milestones=[20, 40])],
         milestones=[5])),
+    "SequentialLR-to-cosine-with-eta_min": ("SGD", lambda m, o: m.SequentialLR(
+        o, [m.ExponentialLR(o, gamma=0.9), m.CosineAnnealingLR(o, T_max=40, eta_min=0.0007)], milestones=[13])),
+    "SequentialLR-every-ratio-schedule": ("SGD", lambda m, o: m.SequentialLR(
+        o, [m.ConstantLR(o, factor=0.3, total_iters=0), m.MultiplicativeLR(o, multiplier),
+            m.MultiStepLR(o, milestones=[0, 0, 7], gamma=0.6), m.PolynomialLR(o, total_iters=20, power=1.5),
+            m.LinearLR(o, start_factor=0.2, end_factor=0.7, total_iters=9), m.StepLR(o, step_size=4, gamma=0.8)],
+        milestones=[10, 30, 50, 80, 100])),
     "ChainedScheduler": ("SGD", lambda m, o: m.ChainedScheduler(
         [m.ConstantLR(o, factor=0.5, total_iters=20), m.ExponentialLR(o, gamma=0.98)])),
     "ChainedScheduler-warmup-cosine-steps": ("SGD", lambda m, o: m.ChainedScheduler(
@@ -137,7 +144,8 @@ PLATEAU_CASES = {
 def metric_sequence(n, seed=5):
     """A noisy loss that falls, stalls for long stretches, then falls again."""
     rng = np.random.default_rng(seed)
-    level = np.concatenate([np.linspace(1.0, 0.5, n // 3), np.full(n // 3, 0.5), np.linspace(0.5, 0.2, n - 2 * (n // 3))])
+    level = np.concatenate([np.linspace(1.0, 0.5, n // 3), np.full(n // 3, 0.5),
+                            np.linspace(0.5, 0.2, n - 2 * (n // 3))])
     return (level + 0.02 * rng.standard_normal(n)).tolist()
 
 
