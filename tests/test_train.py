@@ -211,3 +211,12 @@ def test_small_tools():
     timer.stop()
     assert len(timer.times) == 2 and timer.sum() >= 0 and timer.cumsum()[-1] == pytest.approx(timer.sum())
     assert accuracy(mg.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]), np.array([1, 1, 1])) == 2
+
+
+def test_progress_without_a_length_and_with_a_stale_pipe_variable(monkeypatch):
+    screen = Terminal()
+    progress = Progress("gen", 2, 0, stream=screen, every=0)
+    progress.update(0, 3, 30)
+    assert "gen: epoch 1/2, batch 3, " in screen.getvalue() and "left" not in screen.getvalue()
+    monkeypatch.setenv("MINIGRAD_PROGRESS_FD", "987")       # no such open file: nothing shown, nothing fails
+    Progress("stale", 2, 4, every=0).update(0, 1, 8)

@@ -394,6 +394,8 @@ def main(argv=None):
                            "--checkpoint-dir", str(args.checkpoint_dir), "--out", scratch], args.jobs,
                            cwd=Path(__file__).resolve().parents[2])
         args.resume = True
+    if args.worker is not None:  # each worker draws into a folder of its own
+        rest = [*rest, "--out", str(common.parse_args(__file__, rest).out_dir.parent / f"worker{args.worker[0]}")]
     settings = common.start(__file__, rest)
     num_epochs = QUICK_EPOCHS if settings.quick else NUM_EPOCHS
     loss = nn.CrossEntropyLoss()

@@ -49,7 +49,10 @@ class _ParentPipe:
 
 def _sink(label, stream):
     if stream is None and os.environ.get(PROGRESS_FD, "").isdigit():
-        return _ParentPipe(int(os.environ[PROGRESS_FD]), label)
+        try:
+            return _ParentPipe(int(os.environ[PROGRESS_FD]), label)
+        except OSError:   # a stale variable naming no open pipe: show nothing rather than fail the run
+            return None
     stream = sys.stderr if stream is None else stream
     return TerminalLine(stream) if hasattr(stream, "isatty") and stream.isatty() else None
 
@@ -73,10 +76,14 @@ class Progress:
             return
         self.last_shown = now
         elapsed = now - self.started
-        done = epoch * self.num_batches + batch - self.first_batch      # minibatches trained in this process
-        left = (self.num_epochs - epoch) * self.num_batches - batch
-        text = (f"epoch {epoch + 1}/{self.num_epochs}, batch {batch}/{self.num_batches}, "
-                f"{self.images / elapsed:,.0f} images/s, {format_seconds(elapsed / max(done, 1) * left)} left")
+        text = f"epoch {epoch + 1}/{self.num_epochs}, batch {batch}"
+        if self.num_batches:
+            done = epoch * self.num_batches + batch - self.first_batch  # minibatches trained in this process
+            left = (self.num_epochs - epoch) * self.num_batches - batch
+            text += f"/{self.num_batches}, {self.images / elapsed:,.0f} images/s, "
+            text += f"{format_seconds(elapsed / max(done, 1) * left)} left"
+        else:
+            text += f", {self.images / elapsed:,.0f} images/s"
         self.sink.write(text if isinstance(self.sink, _ParentPipe) else f"{self.label}: {text}")
 
     def clear(self):

@@ -73,7 +73,8 @@ class TrainingRun:
     def progress(self, batches):
         """Yield the minibatches of ``batches`` unchanged, keeping the status line up to date."""
         if self._display is None:
-            self._display = Progress(self.label, self._num_epochs, len(batches), self._first_epoch,
+            num_batches = len(batches) if hasattr(batches, "__len__") else 0   # 0: unknown, no time left shown
+            self._display = Progress(self.label, self._num_epochs, num_batches, self._first_epoch,
                                      enabled=self.show_progress)
         for batch, (X, y) in enumerate(batches, start=1):
             yield X, y
