@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QUICK  ?=
+JOBS   ?= 1
 OUT    ?= out/ch11
 
 .PHONY: help install test data chapter-11 bench clean
 
 help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
-	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode)"
+	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
+	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in two processes; RESUME=1: continue)"
 	@echo "make data         find the chapter's data sets, or install / download them"
 	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed)"
 	@echo "make clean        remove $(VENV) and out/"
@@ -28,12 +30,14 @@ data: install
 	$(PY) -m minigrad.data.fetch
 
 # No `data` prerequisite: run_all runs `python -m minigrad.data.fetch` (what `make data` runs) before the first
-# section that needs data, so a missing data set fails only those sections. QUICK=0 means full mode.
+# section that needs data, so a missing data set fails only those sections. QUICK=0 means full mode. JOBS=2 prints
+# the same lines as JOBS=1 (11.11 trains with one BLAS thread per process either way).
 chapter-11: install
-	$(PY) -m chapters.ch11.run_all --out $(OUT) $(if $(filter-out 0,$(QUICK)),--quick,)
+	$(PY) -m chapters.ch11.run_all --out $(OUT) --jobs $(JOBS) $(if $(filter-out 0,$(QUICK)),--quick,)
 
 bench: install data
 	$(PY) benchmarks/lenet_bench.py
+	$(PY) benchmarks/epoch_breakdown.py
 
 clean:
 	rm -rf $(VENV) out

@@ -14,20 +14,29 @@ message and the others still run: a missing data set never blocks the sections t
 
 A script that fails is reported as failed, with its error; the rest still run, and the exit status
 is 1 if anything failed.
+
+Each script's lines are shown as it prints them, and on a terminal a live line below them shows the progress of
+the training runs (run, epoch, images/s, time left); the report gets the clean text. ``--jobs N`` (or ``JOBS=N``)
+runs up to N scripts at a time and gives 11.11 ``--jobs N`` (its five runs in N processes); the output and the
+report still come in section order, with the same lines as a serial run.
 """
 import argparse
 import ast
 import os
 import platform
+import queue
 import shlex
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chapters.ch11.common import env_flag
 from minigrad.fileio import write_atomically
+from minigrad.train import ProgressBoard
 
 CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
@@ -71,9 +80,9 @@ def read_script(path):
     return Script(name=path.stem, title=title, data_sets=data_sets)
 
 
-def child_environment(quick):
-    """The environment for a script: headless matplotlib, and QUICK matching the --quick flag."""
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+def child_environment(quick, jobs=1):
+    """The environment for a script: headless matplotlib, QUICK matching the --quick flag, JOBS for 11.11."""
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1", JOBS=str(jobs))
     env.pop("QUICK", None)
     if quick:
         env["QUICK"] = "1"
@@ -100,23 +109,33 @@ def figure_title(path):
     return title or path.stem.split("_", 1)[-1]
 
 
-def run_script(script, out_dir, quick, env, timeout):
+def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
+    """Run one script, handing each line it prints to ``on_line`` as it comes; return its Outcome."""
     command = [sys.executable, "-m", f"chapters.ch11.{script.name}", "--out", str(out_dir)]
     if quick:
         command.append("--quick")
     started = time.perf_counter()
-    try:
-        completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                                   timeout=timeout)
-        seconds = time.perf_counter() - started
-        ok = completed.returncode == 0
-        stdout, stderr = completed.stdout, completed.stderr
-        error = "" if ok else last_error_line(stderr) or f"exit status {completed.returncode}"
-    except subprocess.TimeoutExpired as expired:
-        seconds = time.perf_counter() - started
-        ok, error = False, f"timed out after {timeout:.0f} s"
-        stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
-        stderr = expired.stderr.decode() if isinstance(expired.stderr, bytes) else (expired.stderr or "")
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, pass_fds=pass_fds)
+    stderr = []
+    reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True)
+    reader.start()
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
+    stdout = []
+    for line in process.stdout:
+        stdout.append(line)
+        on_line(line.rstrip("\n"))
+    process.wait()
+    watchdog.cancel()
+    reader.join()
+    seconds = time.perf_counter() - started
+    ok = process.returncode == 0
+    stdout, stderr = "".join(stdout), "".join(stderr)
+    if seconds >= timeout and not ok:
+        error = f"timed out after {timeout:.0f} s"
+    else:
+        error = "" if ok else last_error_line(stderr) or f"exit status {process.returncode}"
     section_dir = out_dir / script.name
     figures = [(path.relative_to(out_dir).as_posix(), figure_title(path))
                for path in sorted(section_dir.glob("[0-9][0-9]_*.png"))] if section_dir.is_dir() else []
@@ -184,6 +203,41 @@ def render_report(outcomes, command, quick, total_seconds):
     return "\n".join(lines) + "\n"
 
 
+def run_in_order(scripts, out_dir, quick, jobs, timeout):
+    """Run the scripts, up to ``jobs`` at a time, showing each one's lines in section order as they are printed.
+
+    The data sets are located (or fetched) once, first, if any script needs them; when that fails, the scripts
+    that need data are reported as failed with its message and the others still run."""
+    board = ProgressBoard(stream=sys.stdout)
+    env = board.child_env(child_environment(quick, jobs))
+    data_error = fetch_data(env) if any(s.data_sets for s in scripts) else ""
+    lines = {script.name: queue.Queue() for script in scripts}
+
+    def run(script):
+        if script.data_sets and data_error:
+            outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
+                                                          f"{data_error}")
+        else:
+            outcome = run_script(script, out_dir, quick, env, timeout, lines[script.name].put,
+                                 (board.fd_for_child,))
+        lines[script.name].put(None)
+        return outcome
+
+    outcomes = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run, script) for script in scripts]
+        for script, future in zip(scripts, futures):
+            board.print(f"{script.title} ({script.name}.py) ...")
+            for line in iter(lines[script.name].get, None):
+                board.print(f"    {line}")
+            outcome = future.result()
+            outcomes.append(outcome)
+            board.print(f"    -> {'ok' if outcome.ok else 'FAILED: ' + outcome.error} ({outcome.seconds:.1f} s, "
+                        f"{len(outcome.figures)} figures)")
+    board.close()
+    return outcomes
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m chapters.ch11.run_all", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.environ.get("MINIGRAD_OUT") or str(DEFAULT_OUT),
@@ -192,6 +246,8 @@ def main(argv=None):
                         default=env_flag("QUICK"),
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),
+                        help="scripts run at a time, and 11.11's worker processes (env JOBS; default 1)")
     parser.add_argument("--timeout", type=float, default=4 * 3600.0,
                         help="seconds a script may run (default 4 hours: 11.11 on a busy 2-core machine)")
     args = parser.parse_args(argv)
@@ -205,25 +261,12 @@ def main(argv=None):
             parser.error(f"--only: no script named {', '.join(unknown)} in {CHAPTER_DIR} "
                          f"(have: {', '.join(s.name for s in scripts)})")
         scripts = [s for s in scripts if s.name in args.only]
-    env = child_environment(args.quick)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
     command = shlex.join(["python", "-m", "chapters.ch11.run_all", *(sys.argv[1:] if argv is None else argv)])
 
-    outcomes, data_error, data_checked = [], "", False
     started = time.perf_counter()
-    for script in scripts:
-        print(f"{script.title} ({script.name}.py) ...", flush=True)
-        if script.data_sets and not data_checked:
-            data_error, data_checked = fetch_data(env), True
-        if script.data_sets and data_error:
-            outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
-                                                          f"{data_error}")
-        else:
-            outcome = run_script(script, out_dir, args.quick, env, args.timeout)
-        outcomes.append(outcome)
-        for line in outcome.stdout.rstrip().splitlines():
-            print(f"    {line}")
-        print(f"    -> {'ok' if outcome.ok else 'FAILED: ' + outcome.error} ({outcome.seconds:.1f} s, "
-              f"{len(outcome.figures)} figures)", flush=True)
+    outcomes = run_in_order(scripts, out_dir, args.quick, args.jobs, args.timeout)
     total_seconds = time.perf_counter() - started
 
     report = out_dir / "report.md"

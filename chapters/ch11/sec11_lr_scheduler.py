@@ -11,10 +11,17 @@ a function scheduler is applied after each epoch with that epoch's index, so it 
 the MultiStepLR object is stepped 30 times while being plotted, so it trains at a constant 0.125; the warmup run
 starts with a full epoch at 0.3 and then an epoch at lr 0. After each run one line says what actually happened.
 
-Every run saves a checkpoint after each epoch (model, optimizer, scheduler, the shuffling generator, the curves) in
-``<out>/sec11_lr_scheduler/checkpoints/``. After an interruption, ``--resume`` (or ``RESUME=1``) continues every run
-from its last finished epoch and ends with the same numbers as an uninterrupted run; finished runs are not retrained.
+The book's `train` is below as the book defines it; what this section adds around it (checkpoints, resume, the
+progress line, the record of every epoch) is a ``minigrad.train.TrainingRun``. Every run saves a checkpoint after
+each epoch in ``<out>/sec11_lr_scheduler/checkpoints/<quick|full>/<run>-<settings digest>.npz``, so runs of other
+settings never share a file. ``--resume`` (or ``RESUME=1``) continues every run from its last finished epoch and
+ends with the same numbers as an uninterrupted run; finished runs are not retrained. ``--jobs 2`` (or ``JOBS=2``)
+trains the five runs in two worker processes first and then prints everything in the book's order. Training always
+uses one BLAS thread per process, which is what makes ``--jobs 2`` print exactly what ``--jobs 1`` prints.
 """
+if __name__ == "__main__":  # before numpy loads: one BLAS thread (see minigrad.train.workers)
+    import os
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 if __package__ in (None, ""):  # run as a file: put the repository root on the import path
     import sys
     from pathlib import Path
@@ -24,7 +31,9 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import minigrad as mg
 from chapters.ch11 import common
@@ -32,7 +41,8 @@ from minigrad import nn, optim
 from minigrad.data import DataLoader, fashion_mnist_arrays, load_fashion_mnist
 from minigrad.optim import lr_scheduler
 from minigrad.plot import plot
-from minigrad.train import Accumulator, accuracy, evaluate_accuracy
+from minigrad.train import Accumulator, TrainingRun, accuracy, checkpoint_name, evaluate_accuracy
+from minigrad.train.workers import parse_worker, run_in_workers
 
 DATA_SETS = ("fashion-mnist",)
 
@@ -82,142 +92,37 @@ def net_fn():
         nn.Linear(84, 10))
 
 
-def apply_scheduler(trainer, scheduler, epoch):
-    """The book's rule, run after each epoch: a scheduler object from lr_scheduler is stepped; any other scheduler
-    is a function of the epoch just finished whose value becomes every group's lr for the next epoch."""
-    if scheduler is None:
-        return
-    if type(scheduler).__module__ == lr_scheduler.__name__:
-        scheduler.step()
-    else:
-        for param_group in trainer.param_groups:
-            param_group["lr"] = scheduler(epoch)
-
-
-def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None, *, checkpoint=None, config=None,
-          resume=False, label="train", log_every=LOG_EVERY):
-    """The book's 11.11 loop (d2l's train_ch6 plus a scheduler), returning the run's history.
-
-    history: "train_points" (epoch as a fraction, train loss and train acc so far in that epoch; every `log_every`
-    minibatches), "test_points" (epoch, test acc) and "epochs" (one dict per epoch: the lr it trained with, its
-    closing train loss / train acc / test acc, seconds). With `checkpoint` (a path) the whole state is saved after
-    every epoch; with `resume` a checkpoint made with the same `config` is loaded first and training continues
-    from the epoch after it.
-    """
-    history = {"train_points": [], "test_points": [], "epochs": []}
-    first_epoch = 0
-    if checkpoint is not None and resume:
-        restored = restore_checkpoint(checkpoint, config, net, trainer, scheduler)
-        if restored is not None:
-            first_epoch, history = restored
-    num_batches = len(train_iter)
-    progress = Progress(label, num_epochs, num_batches, first_epoch)
-    for epoch in range(first_epoch, num_epochs):
-        lr = trainer.param_groups[0]["lr"]
-        metric = Accumulator(3)  # train loss total, correct predictions, examples
-        started = time.perf_counter()
-        for i, (X, y) in enumerate(train_iter):
+# The book's loop, "almost identical to d2l.train_ch6". `run` stands where the book has `device` and its Animator:
+# it yields the epochs still to train (after a checkpoint), shows progress, records the curves and each finished
+# epoch, and saves the checkpoint.
+def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None, run=None, log_every=LOG_EVERY):
+    run = TrainingRun() if run is None else run
+    animator = run.animator(xlabel='epoch', xlim=[0, num_epochs], legend=['train loss', 'train acc', 'test acc'])
+    for epoch in run.epochs(num_epochs, net, trainer, scheduler):
+        metric = Accumulator(3)  # train_loss, train_acc, num_examples
+        for i, (X, y) in enumerate(run.progress(train_iter)):
             net.train()
             trainer.zero_grad()
             y_hat = net(X)
-            l = loss(y_hat, y)
-            if not math.isfinite(l.item()):
-                progress.clear()
-                raise FloatingPointError(f"{label}: the loss became {l.item()} in epoch {epoch + 1}, minibatch "
-                                         f"{i + 1}, at lr {lr}; stopping instead of training on garbage")
+            l = loss(y_hat, y)  # noqa: E741  (the book's name)
             l.backward()
             trainer.step()
-            metric.add(l.item() * len(y), accuracy(y_hat, y), len(y))
-            train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[2]
+            metric.add(float(l) * X.shape[0], accuracy(y_hat, y), X.shape[0])
+            train_loss = metric[0] / metric[2]
+            train_acc = metric[1] / metric[2]
             if (i + 1) % log_every == 0:
-                history["train_points"].append((epoch + i / num_batches, train_loss, train_acc))
-            progress.update(epoch, i + 1, len(y))
+                animator.add(epoch + i / len(train_iter), (train_loss, train_acc, None))
         test_acc = evaluate_accuracy(net, test_iter)
-        history["test_points"].append((epoch + 1, test_acc))
-        history["epochs"].append({"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc,
-                                  "test_acc": test_acc, "seconds": time.perf_counter() - started})
-        apply_scheduler(trainer, scheduler, epoch)
-        if checkpoint is not None:
-            save_checkpoint(checkpoint, config, epoch + 1, net, trainer, scheduler, history)
-    progress.clear()
-    last = history["epochs"][-1]
-    print(f"train loss {last['train_loss']:.3f}, train acc {last['train_acc']:.3f}, test acc {last['test_acc']:.3f}")
-    return history
-
-
-class Progress:
-    """One self-overwriting status line on stderr when it is a terminal: run, epoch, minibatch, images/s and the
-    time left in the run. Silent when stderr is a file or a pipe (as under run_all), so reports stay clean."""
-
-    def __init__(self, label, num_epochs, num_batches, first_epoch, stream=None, every=0.5):
-        self.stream = sys.stderr if stream is None else stream
-        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.label, self.num_epochs, self.num_batches, self.every = label, num_epochs, num_batches, every
-        self.started = self.last_shown = time.perf_counter()
-        self.first_batch = first_epoch * num_batches
-        self.images = 0
-        self.width = 0
-
-    def update(self, epoch, batch, images):
-        self.images += images
-        now = time.perf_counter()
-        if not self.enabled or now - self.last_shown < self.every:
-            return
-        self.last_shown = now
-        elapsed = now - self.started
-        done = epoch * self.num_batches + batch - self.first_batch  # minibatches trained in this process
-        left = (self.num_epochs - epoch) * self.num_batches - batch
-        self._write(f"{self.label}: epoch {epoch + 1}/{self.num_epochs}, batch {batch}/{self.num_batches}, "
-                    f"{self.images / elapsed:,.0f} images/s, {format_seconds(elapsed / done * left)} left")
-
-    def clear(self):
-        if self.enabled and self.width:
-            self._write("")
-
-    def _write(self, text):
-        self.stream.write("\r" + text.ljust(self.width) + ("\r" if not text else ""))
-        self.stream.flush()
-        self.width = len(text)
-
-
-def format_seconds(seconds):
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-
-
-# ---- Checkpoints: everything a run needs to continue exactly where it stopped ------------------------------------
-def scheduler_state(scheduler):
-    if scheduler is None:
-        return None
-    if hasattr(scheduler, "state_dict"):
-        return scheduler.state_dict()
-    return dict(vars(scheduler))  # the book's schedulers are plain objects whose attributes are numbers
-
-
-def save_checkpoint(path, config, epochs_done, net, trainer, scheduler, history):
-    """Write the run's whole state after `epochs_done` epochs, atomically (a crash leaves the previous file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mg.save({"config": config, "epochs_done": epochs_done, "model": net.state_dict(), "optimizer": trainer.state_dict(),
-          "scheduler": scheduler_state(scheduler), "rng": mg.get_generator().bit_generator.state,
-          "history": history}, path)
-
-
-def restore_checkpoint(path, config, net, trainer, scheduler):
-    """Load a checkpoint into the run's objects; return (epochs done, history), or None to start afresh."""
-    if not path.exists():
-        return None
-    state = mg.load(path)
-    if state["config"] != config:
-        print(f"(checkpoint {path.name} was made with other settings, {state['config']}; this run starts afresh)")
-        return None
-    net.load_state_dict(state["model"])
-    trainer.load_state_dict(state["optimizer"])
-    if hasattr(scheduler, "load_state_dict"):
-        scheduler.load_state_dict(state["scheduler"])
-    elif scheduler is not None:
-        vars(scheduler).update(state["scheduler"])
-    mg.get_generator().bit_generator.state = state["rng"]  # the next epoch shuffles as it would have
-    return state["epochs_done"], state["history"]
+        animator.add(epoch + 1, (None, None, test_acc))
+        if scheduler:
+            if scheduler.__module__ == lr_scheduler.__name__:
+                scheduler.step()
+            else:
+                for param_group in trainer.param_groups:
+                    param_group['lr'] = scheduler(epoch)
+        run.end_epoch(train_loss, train_acc, test_acc)
+    train_loss, train_acc, test_acc = run.final  # also when a resumed run had nothing left to train
+    print(f'train loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}')
 
 
 # ---- 11.11.2 Schedulers, and 11.11.3 Policies: the book's scheduler classes --------------------------------------
@@ -272,7 +177,7 @@ class CosineScheduler:
 
 # ---- What actually ran ---------------------------------------------------------------------------------------------
 def epoch_lrs(history):
-    return [e["lr"] for e in history["epochs"]]
+    return [e["lr"] for e in history.epochs]
 
 
 def compress(values, keep=4):
@@ -313,19 +218,19 @@ def final_table(histories, quick):
             f"{'book test acc, ' + str(BOOK_BUILDS) + ' builds':>30}   inside")
     lines = [head, "-" * len(head)]
     for key, history in histories.items():
-        last, book = history["epochs"][-1], BOOK[key]
+        last, book = history.epochs[-1], BOOK[key]
         ours = f"{last['train_loss']:.3f}  {last['train_acc']:.3f}  {last['test_acc']:.3f}"
         seed = "  ".join(f"{v:.3f}" for v in book["seed"])
         low, high = book["test"]
         spread = f"{low:.3f}-{high:.3f} (median {book['median_test']:.3f})"
         inside = "n/a" if quick else ("yes" if low <= round(last["test_acc"], 3) <= high else "NO")
         lines.append(f"{RUN_TITLES[key]:<36} {ours:>24}   {seed:>19}   {spread:>30}   {inside}")
-    order = sorted(histories, key=lambda k: -histories[k]["epochs"][-1]["test_acc"])
+    order = sorted(histories, key=lambda k: -histories[k].epochs[-1]["test_acc"])
     lines.append("test acc, best first, ours: " + ", ".join(
-        f"{k} {histories[k]['epochs'][-1]['test_acc']:.3f}" for k in order)
+        f"{k} {histories[k].epochs[-1]['test_acc']:.3f}" for k in order)
         + "; best in the book's builds: " + ", ".join(f"{k} {BOOK[k]['best']}/{BOOK_BUILDS}" for k in
                                                         sorted(BOOK, key=lambda k: -BOOK[k]["best"])))
-    gaps = {k: h["epochs"][-1]["train_acc"] - h["epochs"][-1]["test_acc"] for k, h in histories.items()}
+    gaps = {k: h.epochs[-1]["train_acc"] - h.epochs[-1]["test_acc"] for k, h in histories.items()}
     lines.append("train acc - test acc (overfitting), ours: " + ", ".join(f"{k} {gaps[k]:.3f}" for k in gaps)
                  + "; book medians: " + ", ".join(f"{k} {BOOK[k]['gap']:.3f}" for k in gaps))
     if quick:
@@ -335,13 +240,18 @@ def final_table(histories, quick):
 
 
 # ---- The section, cell by cell -------------------------------------------------------------------------------------
-def parse_resume(argv):
-    """--resume / RESUME=1, and the remaining arguments for common.start (--out, --quick)."""
+def parse_extra(argv):
+    """--resume / RESUME=1, --jobs N / JOBS=N, the hidden --worker I/N and --checkpoint-dir of the worker processes,
+    and the remaining arguments for common.start (--out, --quick)."""
     parser = argparse.ArgumentParser(add_help=False)
-    default = os.environ.get("RESUME", "").strip().lower() not in ("", "0", "false", "no", "off")
-    parser.add_argument("--resume", action="store_true", default=default)
+    parser.add_argument("--resume", action="store_true", default=common.env_flag("RESUME"))
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1))
+    parser.add_argument("--worker", type=parse_worker, default=None)
+    parser.add_argument("--checkpoint-dir", type=Path, default=None)
     args, rest = parser.parse_known_args(argv)
-    return args.resume, rest
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    return args, rest
 
 
 def load_data(batch_size, quick):
@@ -353,51 +263,65 @@ def load_data(batch_size, quick):
             DataLoader((test_x[:n_test], test_y[:n_test]), batch_size))
 
 
-def main(argv=None):
-    resume, rest = parse_resume(sys.argv[1:] if argv is None else argv)
-    settings = common.start(__file__, rest)
-    quick = settings.quick
-    num_epochs = QUICK_EPOCHS if quick else NUM_EPOCHS
-    checkpoints = settings.out_dir / "checkpoints"
-    histories = {}
+class Runs:
+    """The section's five training runs: each is trained (or resumed), reported and drawn by `train_and_report`.
+    In a worker process (--worker I/N) only every N-th run from the I-th is trained, and nothing is reported."""
 
-    loss = nn.CrossEntropyLoss()
-    batch_size = 256
-    train_iter, test_iter = load_data(batch_size, quick)
+    def __init__(self, settings, args, num_epochs, data, loss):
+        self.num_epochs, self.loss, self.resume, self.worker = num_epochs, loss, args.resume, args.worker
+        self.train_iter, self.test_iter = data
+        mode = "quick" if settings.quick else "full"
+        self.checkpoints = (args.checkpoint_dir or settings.out_dir / "checkpoints") / mode
+        self.histories = {}
 
-    def run(key, net, trainer, scheduler=None):
-        config = {"run": key, "seed": SEEDS[key], "num_epochs": num_epochs, "batch_size": batch_size,
-                  "train_images": len(train_iter.dataset), "test_images": len(test_iter.dataset)}
+    def train_and_report(self, key, net, trainer, scheduler=None, planned=None):
+        if self.worker is not None and list(SEEDS).index(key) % self.worker[1] != self.worker[0]:
+            return
+        config = {"run": key, "seed": SEEDS[key], "num_epochs": self.num_epochs, "batch_size": 256,
+                  "train_images": len(self.train_iter.dataset), "test_images": len(self.test_iter.dataset),
+                  "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}  # the last bits depend on it
+        run = TrainingRun(key, self.checkpoints / checkpoint_name(key, config), config, resume=self.resume)
         started = time.perf_counter()
-        history = train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler,
-                        checkpoint=checkpoints / f"{key}.npz", config=config, resume=resume, label=key,
-                        log_every=min(LOG_EVERY, len(train_iter)))
-        trained = sum(e["seconds"] for e in history["epochs"])
-        print(f"({num_epochs} epochs, {trained:.0f} s of training and evaluation; "
-              f"{time.perf_counter() - started:.0f} s in this process)")
-        curves = history["train_points"]
-        axes = plot([[p[0] for p in curves], [p[0] for p in curves], [p[0] for p in history["test_points"]]],
-                    [[p[1] for p in curves], [p[2] for p in curves], [p[1] for p in history["test_points"]]],
-                    xlabel="epoch", xlim=[0, num_epochs], legend=["train loss", "train acc", "test acc"])
+        train(net, self.train_iter, self.test_iter, self.num_epochs, self.loss, trainer, scheduler, run,
+              log_every=min(LOG_EVERY, len(self.train_iter)))
+        if self.worker is not None:
+            return
+        history = self.histories[key] = run.history
+        print(f"({self.num_epochs} epochs, {sum(e['seconds'] for e in history.epochs):.0f} s of training and "
+              f"evaluation; {time.perf_counter() - started:.0f} s in this process)")
+        curves = [history.points[name] for name in history.legend]
+        axes = plot([[x for x, _ in c] for c in curves], [[y for _, y in c] for c in curves], xlabel="epoch",
+                    xlim=[0, self.num_epochs], legend=history.legend)
         common.save_figure(axes, f"curves_{key}", f"11.11 {RUN_TITLES[key]}")
-        histories[key] = history
-        return history
+        print(what_ran(key, epoch_lrs(history), planned))
 
-    # A constant learning rate of 0.3 for 30 epochs: the baseline.
+
+def get_lr(trainer, scheduler):
+    """The book's helper for plotting a scheduler object: read the lr, then step optimizer and scheduler."""
+    lr = scheduler.get_last_lr()[0]
+    trainer.step()  # no gradients yet: the parameters do not move
+    scheduler.step()
+    return lr
+
+
+def toy_problem(runs):
+    """11.11.1: a constant learning rate of 0.3 for 30 epochs, the baseline; returns its optimizer."""
     lr = 0.3
     mg.manual_seed(SEEDS["constant"])  # each run's own seed (see SEEDS)
     net = net_fn()
     trainer = optim.SGD(net.parameters(), lr=lr)
-    history = run("constant", net, trainer)
-    print(what_ran("constant", epoch_lrs(history), None))
+    runs.train_and_report("constant", net, trainer)
+    return trainer
 
-    # 11.11.2 Setting the learning rate by hand, on the optimizer of the run just finished.
+
+def schedulers(runs, trainer):
+    """11.11.2: the lr set by hand on the optimizer of the run just finished, then a square-root decay, plotted
+    over the 30 epochs and trained from lr 0.1."""
     lr = 0.1
     trainer.param_groups[0]["lr"] = lr
     print(f'learning rate is now {trainer.param_groups[0]["lr"]:.2f}')
     print("what ran: nothing is trained at this lr; the next run's SGD starts from lr = 0.1 because of it.")
 
-    # A square-root decay, plotted over the 30 epochs, then trained from lr 0.1.
     scheduler = SquareRootScheduler(lr=0.1)
     planned = [scheduler(t) for t in range(NUM_EPOCHS)]
     axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
@@ -405,10 +329,12 @@ def main(argv=None):
     mg.manual_seed(SEEDS["sqrt"])
     net = net_fn()
     trainer = optim.SGD(net.parameters(), lr)
-    history = run("sqrt", net, trainer, scheduler)
-    print(what_ran("sqrt", epoch_lrs(history), planned))
+    runs.train_and_report("sqrt", net, trainer, scheduler, planned)
 
-    # 11.11.3.1 Factor scheduler: lr <- max(lr_min, lr * alpha), plotted over 50 updates (the book never trains it).
+
+def factor_and_multi_factor(runs):
+    """11.11.3.1 the factor scheduler, lr <- max(lr_min, lr * alpha), plotted over 50 updates (the book never trains
+    it); 11.11.3.2 PyTorch's MultiStepLR, halving at epochs 15 and 30, from lr 0.5."""
     scheduler = FactorScheduler(factor=0.9, stop_factor_lr=1e-2, base_lr=2.0)
     factors = [scheduler(t) for t in range(50)]
     axes = plot(mg.arange(50), factors, xlabel="update", ylabel="lr")
@@ -418,25 +344,19 @@ def main(argv=None):
           f"not 2.0, and " + (f"reaches its floor 0.01 at update {floor}." if floor is not None else
                               f"after 50 updates is at {factors[-1]:.4g}, still above its floor 0.01."))
 
-    # 11.11.3.2 Multi factor scheduler: PyTorch's MultiStepLR, halving at epochs 15 and 30, from lr 0.5.
     mg.manual_seed(SEEDS["multistep"])
     net = net_fn()
     trainer = optim.SGD(net.parameters(), lr=0.5)
     scheduler = lr_scheduler.MultiStepLR(trainer, milestones=[15, 30], gamma=0.5)
-
-    def get_lr(trainer, scheduler):
-        lr = scheduler.get_last_lr()[0]
-        trainer.step()  # no gradients yet: the parameters do not move
-        scheduler.step()
-        return lr
-
     planned = [get_lr(trainer, scheduler) for t in range(NUM_EPOCHS)]
     axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
     common.save_figure(axes, "schedule_multistep", "MultiStepLR(milestones=[15, 30], gamma=0.5)")
-    history = run("multistep", net, trainer, scheduler)
-    print(what_ran("multistep", epoch_lrs(history), planned))
+    runs.train_and_report("multistep", net, trainer, scheduler, planned)
 
-    # 11.11.3.3 Cosine scheduler: from 0.3 down to 0.01 over 20 epochs, then flat.
+
+def cosine_and_warmup(runs):
+    """11.11.3.3 the cosine scheduler, from 0.3 down to 0.01 over 20 epochs, then flat; 11.11.3.4 the same after 5
+    epochs of linear warmup."""
     scheduler = CosineScheduler(max_update=20, base_lr=0.3, final_lr=0.01)
     planned = [scheduler(t) for t in range(NUM_EPOCHS)]
     axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
@@ -444,10 +364,8 @@ def main(argv=None):
     mg.manual_seed(SEEDS["cosine"])
     net = net_fn()
     trainer = optim.SGD(net.parameters(), lr=0.3)
-    history = run("cosine", net, trainer, scheduler)
-    print(what_ran("cosine", epoch_lrs(history), planned))
+    runs.train_and_report("cosine", net, trainer, scheduler, planned)
 
-    # 11.11.3.4 Warmup: 5 epochs of linear increase, then the same cosine.
     scheduler = CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)
     planned = [scheduler(t) for t in range(NUM_EPOCHS)]
     axes = plot(mg.arange(NUM_EPOCHS), planned, xlabel="epoch", ylabel="lr")
@@ -455,15 +373,41 @@ def main(argv=None):
     mg.manual_seed(SEEDS["warmup"])
     net = net_fn()
     trainer = optim.SGD(net.parameters(), lr=0.3)
-    history = run("warmup", net, trainer, scheduler)
-    print(what_ran("warmup", epoch_lrs(history), planned))
+    runs.train_and_report("warmup", net, trainer, scheduler, planned)
 
-    early = {k: [e["test_acc"] for e in histories[k]["epochs"][:6]] for k in ("cosine", "warmup")}
+
+def conclusions(histories, quick):
+    """What the runs say about the book's claims, and the closing table."""
+    early = {k: [e["test_acc"] for e in histories[k].epochs[:6]] for k in ("cosine", "warmup")}
     print("first epochs' test acc (the book: with warmup 'the network converges better initially'): "
           + "; ".join(f"{k} " + ", ".join(f"{a:.3f}" for a in accs) for k, accs in early.items()))
     print()
     print(final_table(histories, quick))
-    return histories
+
+
+def main(argv=None):
+    args, rest = parse_extra(sys.argv[1:] if argv is None else argv)
+    if args.jobs > 1 and args.worker is None:  # train in workers first; below, every run resumes finished
+        args.checkpoint_dir = common.parse_args(__file__, rest).out_dir / "checkpoints"
+        with tempfile.TemporaryDirectory() as scratch:  # the workers' own figures and printed lines are not kept
+            run_in_workers("chapters.ch11.sec11_lr_scheduler", [*rest, *(["--resume"] if args.resume else []),
+                           "--checkpoint-dir", str(args.checkpoint_dir), "--out", scratch], args.jobs,
+                           cwd=Path(__file__).resolve().parents[2])
+        args.resume = True
+    if args.worker is not None:  # each worker draws into a folder of its own
+        rest = [*rest, "--out", str(common.parse_args(__file__, rest).out_dir.parent / f"worker{args.worker[0]}")]
+    settings = common.start(__file__, rest)
+    num_epochs = QUICK_EPOCHS if settings.quick else NUM_EPOCHS
+    loss = nn.CrossEntropyLoss()
+    batch_size = 256
+    runs = Runs(settings, args, num_epochs, load_data(batch_size, settings.quick), loss)
+    trainer = toy_problem(runs)
+    schedulers(runs, trainer)
+    factor_and_multi_factor(runs)
+    cosine_and_warmup(runs)
+    if args.worker is None:
+        conclusions(runs.histories, settings.quick)
+    return runs.histories
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from chapters.ch11 import sec11_lr_scheduler as sec
 from minigrad import nn, optim
 from minigrad.data import DataLoader
 from minigrad.optim import lr_scheduler
+from minigrad.train import CheckpointMismatch, TrainingRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOOK_EPOCHS = 30
@@ -66,7 +67,14 @@ def tiny_net():
     return nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3))
 
 
-def book_run(kind, num_epochs, seed=0, **train_kwargs):
+def trained(net, train_iter, test_iter, num_epochs, trainer, scheduler=None, label="train", **run_kwargs):
+    """The section's `train` with a TrainingRun of `run_kwargs` (checkpoint, config, resume); return its History."""
+    run = TrainingRun(label, **run_kwargs)
+    sec.train(net, train_iter, test_iter, num_epochs, nn.CrossEntropyLoss(), trainer, scheduler, run)
+    return run.history
+
+
+def book_run(kind, num_epochs, seed=0, **run_kwargs):
     """One of the book's runs on the tiny problem, set up as the book's cells set it up."""
     mg.manual_seed(seed)
     train_iter, test_iter = tiny_data()
@@ -91,8 +99,7 @@ def book_run(kind, num_epochs, seed=0, **train_kwargs):
         trainer = optim.SGD(net.parameters(), lr=0.3)
     else:
         raise ValueError(kind)
-    history = sec.train(net, train_iter, test_iter, num_epochs, nn.CrossEntropyLoss(), trainer, scheduler,
-                        label=kind, **train_kwargs)
+    history = trained(net, train_iter, test_iter, num_epochs, trainer, scheduler, label=kind, **run_kwargs)
     return net, trainer, scheduler, history
 
 
@@ -165,7 +172,8 @@ class StopsDuringEpoch:
 
 
 def without_seconds(history):
-    return {**history, "epochs": [{k: v for k, v in e.items() if k != "seconds"} for e in history["epochs"]]}
+    state = history.state_dict()
+    return {**state, "epochs": [{k: v for k, v in e.items() if k != "seconds"} for e in state["epochs"]]}
 
 
 @pytest.mark.parametrize("kind", ["multistep_inside", "warmup"])
@@ -184,20 +192,20 @@ def test_interrupted_and_resumed_equals_uninterrupted_bit_for_bit(kind, tmp_path
         return train_iter, test_iter, net, trainer, scheduler
 
     train_iter, test_iter, whole_net, whole_trainer, scheduler = setup()
-    whole = sec.train(whole_net, train_iter, test_iter, 6, nn.CrossEntropyLoss(), whole_trainer, scheduler,
-                      checkpoint=tmp_path / "whole.npz", config=config)
+    whole = trained(whole_net, train_iter, test_iter, 6, whole_trainer, scheduler,
+                    checkpoint=tmp_path / "whole.npz", config=config)
     whole_line = capsys.readouterr().out
 
     train_iter, test_iter, net, trainer, scheduler = setup()
     with pytest.raises(Interrupted):
-        sec.train(net, StopsDuringEpoch(train_iter, 4), test_iter, 6, nn.CrossEntropyLoss(), trainer, scheduler,
-                  checkpoint=tmp_path / "cut.npz", config=config)
+        trained(net, StopsDuringEpoch(train_iter, 4), test_iter, 6, trainer, scheduler,
+                checkpoint=tmp_path / "cut.npz", config=config)
     assert mg.load(tmp_path / "cut.npz")["epochs_done"] == 3
 
     mg.manual_seed(12345)   # a new process: whatever the generator holds is replaced by the checkpoint's
     train_iter, test_iter, net2, trainer2, scheduler2 = setup()
-    resumed = sec.train(net2, train_iter, test_iter, 6, nn.CrossEntropyLoss(), trainer2, scheduler2,
-                        checkpoint=tmp_path / "cut.npz", config=config, resume=True)
+    resumed = trained(net2, train_iter, test_iter, 6, trainer2, scheduler2,
+                      checkpoint=tmp_path / "cut.npz", config=config, resume=True)
     assert capsys.readouterr().out == whole_line
     assert without_seconds(resumed) == without_seconds(whole)
     for (name, a), b in zip(whole_net.state_dict().items(), net2.state_dict().values()):
@@ -211,45 +219,64 @@ def test_resume_without_the_saved_generator_would_differ(tmp_path, capsys):
     mg.manual_seed(3)
     train_iter, test_iter = tiny_data()
     net = tiny_net()
-    whole = sec.train(net, train_iter, test_iter, 4, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.3))
+    whole = trained(net, train_iter, test_iter, 4, optim.SGD(net.parameters(), lr=0.3))
     mg.manual_seed(3)
     train_iter, test_iter = tiny_data()
     net = tiny_net()
-    sec.train(net, train_iter, test_iter, 2, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.3),
-              checkpoint=tmp_path / "c.npz", config=config)
+    trained(net, train_iter, test_iter, 2, optim.SGD(net.parameters(), lr=0.3), checkpoint=tmp_path / "c.npz",
+            config=config)
     state = mg.load(tmp_path / "c.npz")
     state["rng"] = np.random.default_rng(3).bit_generator.state
     mg.save(state, tmp_path / "c.npz")
     mg.manual_seed(3)
     train_iter, test_iter = tiny_data()
     net = tiny_net()
-    broken = sec.train(net, train_iter, test_iter, 4, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.3),
-                       checkpoint=tmp_path / "c.npz", config=config, resume=True)
+    broken = trained(net, train_iter, test_iter, 4, optim.SGD(net.parameters(), lr=0.3),
+                     checkpoint=tmp_path / "c.npz", config=config, resume=True)
     assert without_seconds(broken) != without_seconds(whole)
 
 
-def test_a_checkpoint_of_other_settings_is_not_resumed(tmp_path, capsys):
-    _, _, _, fresh = book_run("constant", 2)
+def test_a_checkpoint_of_other_settings_or_unreadable_is_kept_not_overwritten(tmp_path, capsys):
     book_run("constant", 1, checkpoint=tmp_path / "c.npz", config={"num_epochs": 1})
-    _, _, _, again = book_run("constant", 2, checkpoint=tmp_path / "c.npz", config={"num_epochs": 2}, resume=True)
-    assert "other settings" in capsys.readouterr().out
-    assert without_seconds(again) == without_seconds(fresh)
+    saved = (tmp_path / "c.npz").read_bytes()
+    for resume in (True, False):
+        with pytest.raises(CheckpointMismatch, match=r"c\.npz holds a run with other settings"):
+            book_run("constant", 2, checkpoint=tmp_path / "c.npz", config={"num_epochs": 2}, resume=resume)
+        assert (tmp_path / "c.npz").read_bytes() == saved
+    (tmp_path / "bad.npz").write_bytes(b"not a checkpoint")
+    for resume in (True, False):
+        with pytest.raises(ValueError, match=r"bad\.npz is not a checkpoint this run can read"):
+            book_run("constant", 1, checkpoint=tmp_path / "bad.npz", config={}, resume=resume)
+        assert (tmp_path / "bad.npz").read_bytes() == b"not a checkpoint"
 
 
-def test_a_corrupt_checkpoint_is_an_error_naming_the_file(tmp_path):
-    (tmp_path / "c.npz").write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="c.npz"):
-        book_run("constant", 1, checkpoint=tmp_path / "c.npz", config={}, resume=True)
+def test_a_finished_run_resumes_without_training_and_prints_its_line(tmp_path, capsys):
+    _, _, _, first = book_run("sqrt", 2, checkpoint=tmp_path / "c.npz", config={"n": 2})
+    line = capsys.readouterr().out
+    saved = (tmp_path / "c.npz").read_bytes()
+    net, _, _, again = book_run("sqrt", 2, seed=99, checkpoint=tmp_path / "c.npz", config={"n": 2}, resume=True)
+    assert capsys.readouterr().out == line and without_seconds(again) == without_seconds(first)
+    assert (tmp_path / "c.npz").read_bytes() == saved, "nothing trained, nothing written"
+    restored = mg.load(tmp_path / "c.npz")["model"]
+    assert all(np.array_equal(restored[k], v) for k, v in net.state_dict().items())
 
 
-def test_a_nan_loss_stops_training_with_a_clear_message():
+def test_checkpoint_names_differ_per_settings():
+    quick = {"run": "constant", "num_epochs": 2, "train_images": 128}
+    full = {"run": "constant", "num_epochs": 30, "train_images": 60000}
+    assert sec.checkpoint_name("constant", quick) != sec.checkpoint_name("constant", full)
+    assert sec.checkpoint_name("constant", quick) == sec.checkpoint_name("constant", dict(reversed(quick.items())))
+
+
+def test_a_nan_loss_stops_training_with_a_clear_message(tmp_path):
     mg.manual_seed(0)
     X = np.full((8, 6), np.nan, dtype=np.float32)
     y = np.zeros(8, dtype=np.int64)
     net = tiny_net()
-    with pytest.raises(FloatingPointError, match=r"loss became nan in epoch 1, minibatch 1, at lr 0.3"):
-        sec.train(net, DataLoader((X, y), 4), DataLoader((X, y), 4), 1, nn.CrossEntropyLoss(),
-                  optim.SGD(net.parameters(), lr=0.3))
+    with pytest.raises(FloatingPointError, match=r"train loss became nan in epoch 1 \(lr 0.3\)"):
+        trained(net, DataLoader((X, y), 4), DataLoader((X, y), 4), 1, optim.SGD(net.parameters(), lr=0.3),
+                checkpoint=tmp_path / "c.npz", config={})
+    assert not (tmp_path / "c.npz").exists(), "the NaN epoch is not saved"
 
 
 def test_compress_merges_equal_epochs_and_elides_the_middle():
@@ -269,25 +296,56 @@ def run_script(out, *extra):
     return completed.stdout
 
 
-def test_quick_run_prints_every_cell_draws_every_figure_and_resumes(tmp_path):
+def needs_data():
     try:
         from minigrad.data import fashion_mnist_arrays
         fashion_mnist_arrays()
     except Exception as error:  # the data package says how to get the data
         pytest.skip(f"Fashion-MNIST is not available here: {error}")
-    out = run_script(tmp_path)
+
+
+def stable(text):
+    """The printed lines without the wall-time ones."""
+    return [line for line in text.splitlines() if not line.startswith("(2 epochs")]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """One serial quick run (its output folder and printed text), with a full-mode checkpoint already there."""
+    needs_data()
+    tmp_path = tmp_path_factory.mktemp("sec11")
+    other_settings = tmp_path / "sec11_lr_scheduler" / "checkpoints" / "full" / "constant-0123abcd.npz"
+    other_settings.parent.mkdir(parents=True)
+    other_settings.write_bytes(b"kept as it is")     # stands for a half-finished full run's checkpoint
+    return tmp_path, run_script(tmp_path, "--jobs", "1")
+
+
+def test_quick_run_prints_every_cell_draws_every_figure_and_resumes(quick_run):
+    tmp_path, out = quick_run
+    section = tmp_path / "sec11_lr_scheduler"
+    other_settings = section / "checkpoints" / "full" / "constant-0123abcd.npz"
     assert len(re.findall(r"^train loss \d\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3}$", out, re.M)) == 5
     assert "learning rate is now 0.10" in out
     assert "lr per epoch 0.125 (1-2)" in out                               # MultiStepLR after the plot's 30 steps
     assert "lr per epoch 0.3 (1), 0 (2)" in out                            # warmup: a full epoch, then lr 0
     assert "lr per epoch 0.1 (1-2)" in out                                 # sqrt, one epoch late
     assert "starts at 1.8, not 2.0" in out
-    section = tmp_path / "sec11_lr_scheduler"
     figures = sorted(p.name for p in section.glob("[0-9][0-9]_*.png"))
     assert len(figures) == 10 and sum("curves_" in f for f in figures) == 5, figures
-    assert len(list((section / "checkpoints").glob("*.npz"))) == 5
+    saved = {p.name: p.read_bytes() for p in (section / "checkpoints" / "quick").glob("*.npz")}
+    assert sorted(name.split("-")[0] for name in saved) == sorted(sec.SEEDS)
 
     resumed = run_script(tmp_path, "--resume")                             # every run finished: nothing retrained
-    def stable(text):
-        return [line for line in text.splitlines() if not line.startswith("(2 epochs")]
     assert stable(resumed) == stable(out)
+    assert {p.name: p.read_bytes() for p in (section / "checkpoints" / "quick").glob("*.npz")} == saved
+    assert other_settings.read_bytes() == b"kept as it is"
+
+
+def test_two_jobs_print_what_one_job_prints(quick_run, tmp_path):
+    """--jobs 2 trains the runs in two worker processes; the printed numbers are those of the serial run."""
+    serial = quick_run[1]
+    parallel = run_script(tmp_path / "parallel", "--jobs", "2")
+    assert stable(parallel) == stable(serial)
+    assert len(stable(serial)) > 20
+    figures = sorted(p.name for p in (tmp_path / "parallel" / "sec11_lr_scheduler").glob("[0-9][0-9]_*.png"))
+    assert len(figures) == 10

@@ -1,0 +1,82 @@
+"""run_all with --jobs: scripts run side by side, their lines still come in section order, as they are printed."""
+import re
+import time
+
+import pytest
+
+from chapters.ch11 import run_all
+
+
+def fake_scripts(monkeypatch, delays):
+    """Scripts whose 'run' prints two lines, the first script slowest; records when each line was handed on."""
+    scripts = [run_all.Script(f"sec{90 + i}_fake", f"11.{90 + i} Fake", ()) for i in range(len(delays))]
+    started = {}
+
+    def fake_run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
+        started[script.name] = time.perf_counter()
+        index = scripts.index(script)
+        on_line(f"{script.name} first")
+        time.sleep(delays[index])
+        on_line(f"{script.name} second")
+        return run_all.Outcome(script, True, delays[index], f"{script.name} first\n{script.name} second\n", "")
+
+    monkeypatch.setattr(run_all, "run_script", fake_run_script)
+    return scripts, started
+
+
+def printed_lines(capsys):
+    return [line.strip() for line in capsys.readouterr().out.splitlines()]
+
+
+def test_two_jobs_overlap_but_print_in_section_order(monkeypatch, capsys, tmp_path):
+    scripts, started = fake_scripts(monkeypatch, [0.6, 0.0, 0.0])
+    outcomes = run_all.run_in_order(scripts, tmp_path, True, 2, 60)
+    assert [o.script.name for o in outcomes] == [s.name for s in scripts]
+    lines = [line for line in printed_lines(capsys) if "fake" in line and not line.startswith("->")]
+    assert lines == ["11.90 Fake (sec90_fake.py) ...", "sec90_fake first", "sec90_fake second",
+                     "11.91 Fake (sec91_fake.py) ...", "sec91_fake first", "sec91_fake second",
+                     "11.92 Fake (sec92_fake.py) ...", "sec92_fake first", "sec92_fake second"]
+    assert started["sec91_fake"] - started["sec90_fake"] < 0.5, "the second script did not wait for the first"
+
+
+def test_one_job_runs_one_script_at_a_time(monkeypatch, capsys, tmp_path):
+    scripts, started = fake_scripts(monkeypatch, [0.3, 0.0])
+    run_all.run_in_order(scripts, tmp_path, True, 1, 60)
+    assert started["sec91_fake"] - started["sec90_fake"] >= 0.3
+
+
+def test_lines_are_shown_as_they_are_printed(tmp_path, monkeypatch):
+    """A real child: its first line reaches the caller while it is still running."""
+    script = run_all.Script("sec99_slow", "11.99 Slow", ())
+    seen = []
+    monkeypatch.setattr(run_all, "REPO_ROOT", tmp_path)
+    package = tmp_path / "chapters" / "ch11"
+    package.mkdir(parents=True)
+    (tmp_path / "chapters" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "sec99_slow.py").write_text("import time\nprint('early', flush=True)\ntime.sleep(1.5)\nprint('late')\n")
+    env = run_all.child_environment(True)
+    env["PYTHONPATH"] = str(tmp_path)
+    started = time.perf_counter()
+    outcome = run_all.run_script(script, tmp_path, True, env, 60, lambda line: seen.append(
+        (line, time.perf_counter() - started)))
+    assert outcome.ok and outcome.stdout == "early\nlate\n"
+    assert [line for line, _ in seen] == ["early", "late"]
+    assert seen[1][1] - seen[0][1] > 1.0, seen
+
+
+def test_jobs_2_prints_the_lines_of_jobs_1(tmp_path, capsys):
+    def run(jobs):
+        assert run_all.main(["--out", str(tmp_path / str(jobs)), "--quick", "--jobs", str(jobs),
+                             "--only", "sec01_optimization_intro", "sec02_convexity"]) == 0
+        text = capsys.readouterr().out
+        assert "\r" not in text, "no progress line when stdout is not a terminal"
+        return [re.sub(r"\(\d+\.\d s,", "(", line) for line in text.splitlines() if not line.startswith("report:")]
+    assert run(2) == run(1)
+
+
+def test_jobs_must_be_positive(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        run_all.main(["--out", str(tmp_path), "--jobs", "0"])
+    assert exit.value.code == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
