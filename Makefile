@@ -6,6 +6,13 @@ QUICK  ?=
 JOBS   ?= 1
 OUT    ?= out/ch11
 
+# Data files that no package registry ships (the airfoil file) may lie in ../shared/data beside the clone; the
+# loaders search the folders listed in MINIGRAD_DATA. The installed package itself knows nothing of this layout.
+SHARED_DATA := $(wildcard $(abspath ../shared/data))
+ifneq ($(SHARED_DATA),)
+export MINIGRAD_DATA := $(SHARED_DATA)$(if $(MINIGRAD_DATA),:$(MINIGRAD_DATA))
+endif
+
 .PHONY: help install test data chapter-11 bench clean
 
 help:
@@ -27,6 +34,7 @@ test: install
 	$(PY) -m pytest -q
 
 data: install
+	scripts/install-system-data
 	$(PY) -m minigrad.data.fetch
 
 # No `data` prerequisite: run_all runs `python -m minigrad.data.fetch` (what `make data` runs) before the first
