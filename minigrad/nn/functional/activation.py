@@ -5,7 +5,8 @@ from those ops.
 """
 import math
 
-from ...tensor import Tensor, where
+from ...functions import where
+from ...tensor import Tensor
 from .elementary import erf, expm1, log1p_exp
 from .layout import float_tensor
 

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from ...tensor import Tensor, where
+from ...functions import where
+from ...tensor import Tensor
 
 _erf_elementwise = np.vectorize(math.erf, otypes=[np.float64])
 

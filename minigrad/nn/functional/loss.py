@@ -1,7 +1,8 @@
 """Losses with PyTorch's names and reductions."""
 import numpy as np
 
-from ...tensor import Tensor, where
+from ...functions import where
+from ...tensor import Tensor
 from .activation import log_softmax, softmax
 from .elementary import log1p_exp
 from .layout import float_tensor

@@ -1,7 +1,8 @@
 """Normalisation: layer norm, batch norm (batch statistics while training, running ones in evaluation), and
 ``normalize`` (unit p-norm vectors). Compositions of Tensor ops, so gradients of gradients work."""
 
-from ...tensor import Tensor, where
+from ...functions import where
+from ...tensor import Tensor
 from .layout import float_tensor
 
 
@@ -37,7 +38,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     axes = (0,) + tuple(range(2, x.ndim))
     per_channel = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:
-        count = x.size // x.shape[1]
+        count = x.numel() // x.shape[1]
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than one value per channel, got input {x.shape}")
         centred, variance = _mean_and_variance(x, axes)
