@@ -44,7 +44,7 @@ def node_labels(nodes):
     for k, t in enumerate(nodes):
         if t.name:
             labels[id(t)] = str(t.name)
-        elif t._op is not None and t._backward is not None:
+        elif t.grad_fn is not None:
             labels[id(t)] = f"{t._op}#{k}"
         elif t.requires_grad:
             labels[id(t)] = f"leaf#{k}"
@@ -87,8 +87,7 @@ def format_value(array, digits=4):
 
 def backward_name(tensor):
     """The name of the backward function a result will run (torch's ``grad_fn.name()``); None for a leaf."""
-    grad_fn = getattr(tensor, "grad_fn", None)
-    return grad_fn.name() if grad_fn is not None else None
+    return tensor.grad_fn.name() if tensor.grad_fn is not None else None
 
 
 class Trace:
@@ -119,9 +118,9 @@ class Trace:
         rows = [("step", "node", "backward", "gradient arriving", "sends")]
         for step in self.steps:
             sends = [f"-> {self.label(c.receiver)} (input {c.slot}): {format_value(c.value)}" for c in step.sent]
-            kind = backward_name(step.node) or ("leaf" if step.node._backward is None else step.node._op)
+            kind = backward_name(step.node) or ("leaf" if step.node.grad_fn is None else step.node._op)
             rows.append((str(step.number), self.label(step.node), kind, self._arriving(step), sends[0] if sends
-                         else ("(leaf: this is its gradient)" if step.node._backward is None else "-")))
+                         else ("(leaf: this is its gradient)" if step.node.grad_fn is None else "-")))
             rows.extend(("", "", "", "", more) for more in sends[1:])
         widths = [max(len(row[c]) for row in rows) for c in range(5)]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
@@ -163,7 +162,7 @@ def trace(output, gradient=None):
             step = Step(len(steps) + 1, node, totals.pop(id(node)),
                         [c for c in pending.pop(id(node)) if c is not None])
             steps.append(step)
-            if node._backward is None:
+            if node.grad_fn is None:
                 continue
             _send(node, step, pending, totals)
     return Trace(output, steps, graph_nodes([output]))
@@ -172,7 +171,7 @@ def trace(output, gradient=None):
 def _send(node, step, pending, totals):
     """Run ``node``'s backward rule on the gradient that arrived; add what it gives to each input's total."""
     from .tensor import Tensor
-    for slot, (parent, value) in enumerate(zip(node._parents, node._backward(Tensor(step.gradient)))):
+    for slot, (parent, value) in enumerate(zip(node._parents, node.grad_fn(Tensor(step.gradient)))):
         if value is None or not parent.requires_grad:
             step.sent.append(Contribution(node, parent, slot, None))
             continue

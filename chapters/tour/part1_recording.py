@@ -1,8 +1,8 @@
 """Tour 1: how an expression records its graph (Tensor, parents, the op's backward), drawn.
 
-Every op in minigrad/tensor.py computes its value with numpy and, beside it, a ``backward(g)`` rule. The result
-keeps three things: ``_op`` (which op made it), ``_parents`` (its inputs) and ``_backward`` (the rule). Nothing else
-is needed for reverse-mode differentiation. Below we build y = sum(x * cos(pi x)), open each of those fields, call
+Every op in minigrad/ops/ is a Function: ``forward`` computes the value with numpy and, beside it, ``backward(g)``
+is the rule. The result keeps the Function as its ``grad_fn`` (``_op`` is its short name, ``_parents`` its inputs);
+calling ``grad_fn(g)`` runs the rule. Nothing else is needed for reverse-mode differentiation. Below we build y = sum(x * cos(pi x)), open each of those fields, call
 the rules by hand, and compare what they give with closed forms, central differences and PyTorch.
 """
 import numpy as np
@@ -23,21 +23,21 @@ y = product.sum()
 print("Each result remembers the op that made it and its parents (x is a leaf: no op, no parents):")
 for name, t in (("x", x), ("angle", angle), ("c", c), ("product", product), ("y", y)):
     parents = ", ".join(p.name or (p._op or f"constant {p.item():.5g}") for p in t._parents) or "-"
-    print(f"  {name:8s} op={str(t._op):5s} parents=({parents})  is_leaf={t.is_leaf}  requires_grad={t.requires_grad}")
+    print(f"  {name:8s} grad_fn={str(t.grad_fn):16s} parents=({parents})  is_leaf={t.is_leaf}")
 print()
 
 # y's rule: the sum hands the same gradient to every entry.
-g_product, = y._backward(mg.tensor(1.0, dtype=np.float64))
+g_product, = y.grad_fn(mg.tensor(1.0, dtype=np.float64))
 common.check("sum's rule sends to product", g_product._array, np.ones(4), "closed form: ones")
 # product = x * c: the rule for a * b sends (g * b, g * a).
-g_x_direct, g_c = product._backward(g_product)
+g_x_direct, g_c = product.grad_fn(g_product)
 common.check("mul's rule sends to x (slot 0)", g_x_direct._array, np.cos(np.pi * values), "closed form cos(pi x)")
 common.check("mul's rule sends to c (slot 1)", g_c._array, values, "closed form x")
 # c = cos(angle): the rule sends -g sin(angle).
-g_angle, = c._backward(g_c)
+g_angle, = c.grad_fn(g_c)
 common.check("cos's rule sends to angle", g_angle._array, -values * np.sin(np.pi * values), "closed form")
 # angle = pi * x: the constant does not require grad, so only x receives something.
-g_constant, g_x_through_cos = angle._backward(g_angle)
+g_constant, g_x_through_cos = angle.grad_fn(g_angle)
 common.check("mul's rule sends to x through cos", g_x_through_cos._array,
              -np.pi * values * np.sin(np.pi * values), "closed form -pi x sin(pi x)")
 total = g_x_direct._array + g_x_through_cos._array

@@ -2,13 +2,13 @@
 
 ``a + b`` with a of shape (3, 1) and b of shape (4,) gives (3, 4): numpy stretches a along the columns and b along
 the rows. Each entry of a was used 4 times, each entry of b 3 times, so their gradients are sums over the stretched
-axes. minigrad's add rule does exactly this with ``unbroadcast`` (minigrad/tensor.py); the trace shows the rule
+axes. minigrad's add rule does exactly this with ``unbroadcast`` (minigrad/ops/function.py); the trace shows the rule
 receiving a (3, 4) gradient and sending (3, 1) and (4,).
 """
 import numpy as np
 
 import minigrad as mg
-from minigrad.tensor import unbroadcast
+from minigrad.ops.function import unbroadcast
 from chapters.tour import common
 
 settings = common.start(__file__, "tour")

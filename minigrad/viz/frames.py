@@ -82,7 +82,7 @@ def _caption(walk, done):
         return f"before backward: {len(walk.steps)} steps to go"
     step = walk.steps[done - 1]
     label = walk.label(step.node)
-    if step.node._backward is None:
+    if step.node.grad_fn is None:
         how = f"sum of {len(step.received)} contributions" if len(step.received) > 1 else "its gradient"
         return f"step {done}: {label} is a leaf; {how} = {format_value(step.gradient, 3)}"
     return f"step {done}: {label} receives {format_value(step.gradient, 3)} and runs its backward rule"

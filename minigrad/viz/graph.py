@@ -30,7 +30,7 @@ class Graph:
 
 
 def kind_of(tensor):
-    if tensor._backward is not None:
+    if tensor.grad_fn is not None:
         return "op"
     if tensor.requires_grad:
         return "leaf"
@@ -122,7 +122,7 @@ def _module_box(module, group, gradients):
     """A module's box: its path and class, the ops inside (with backward names), its parameters, its output."""
     ops, parameters = {}, []
     for t in group:
-        if t._backward is not None:
+        if t.grad_fn is not None:
             name = f"{t._op}: {backward_name(t)}" if backward_name(t) else t._op
             ops[name] = ops.get(name, 0) + 1
         elif t.requires_grad:
