@@ -39,8 +39,18 @@ order = topological_order([d])
 position = {id(t): k for k, t in enumerate(order)}
 violations = sum(position[id(p)] > position[id(t)] for t in order for p in t._parents if p.requires_grad)
 common.check("edges whose input comes after its result in the order", violations, 0, "checked edge by edge")
-common.check("d/da [sin(a) e^a + a^2] at 0.7", mg.autograd.trace(d).gradient(a),
+walk = mg.autograd.trace(d)
+common.check("d/da [sin(a) e^a + a^2] at 0.7", walk.gradient(a),
              math.cos(0.7) * math.exp(0.7) + math.sin(0.7) * math.exp(0.7) + 1.4, "closed form")
+torch = common.torch_or_none()
+if torch is not None:      # the gradient arriving at every intermediate node, as PyTorch's retain_grad() sees it
+    ta = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    tb, tc = torch.sin(ta), torch.exp(ta)
+    for t in (tb, tc):
+        t.retain_grad()
+    (tb * tc + ta * ta).backward()
+    common.check("gradients arriving at sin(a), exp(a) and a", [walk.gradient(t) for t in (b, c, a)],
+                 [tb.grad.item(), tc.grad.item(), ta.grad.item()], "torch", rtol=1e-12)
 
 # 3. No recursion: a chain far longer than Python's recursion limit (1000 frames).
 length = 3000 if settings.quick else 20000
