@@ -56,20 +56,19 @@ def node_labels(nodes):
 
 
 def graph_nodes(outputs):
-    """Every tensor behind ``outputs`` (parents before children), including inputs and constants that do not
-    require grad: the walk never visits those, but a reader needs to see them."""
+    """Every tensor behind ``outputs``, parents before children, for reading: unlike ``topological_order`` (the
+    walk's order, which backward's sums depend on) it includes inputs and constants that do not require grad, and it
+    visits each op's inputs in argument order, so a network's layers come out first to last."""
     order, seen = [], set()
     stack = [(out, False) for out in reversed(outputs)]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
+        node, inputs_listed = stack.pop()
+        if inputs_listed:
             order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node._parents) if id(parent) not in seen)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in reversed(node._parents) if id(parent) not in seen)
     return order
 
 

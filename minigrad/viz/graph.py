@@ -85,19 +85,14 @@ def module_graph(output, gradients):
     nodes = graph_nodes([output])
     labels = node_labels(nodes)
     owner = module_of_each(nodes)
-    group_of, boxes, members = {}, [], {}
+    position = {id(t): k for k, t in enumerate(nodes)}
+    groups = {}
     for t in nodes:
-        key = id(owner[id(t)]) if id(t) in owner else id(t)
-        if key not in group_of:
-            group_of[key] = len(boxes)
-            boxes.append(None)
-            members[group_of[key]] = []
-        members[group_of[key]].append(t)
-        group_of[id(t)] = group_of[key]
-    for k, group in members.items():
-        module = owner.get(id(group[0]))
-        boxes[k] = (_module_box(module, group, gradients) if module is not None else
-                    tensor_box(group[0], labels, gradients))
+        groups.setdefault(id(owner[id(t)]) if id(t) in owner else id(t), []).append(t)
+    ordered = sorted(groups.values(), key=lambda group: position[id(group[-1])])   # by output: the network's order
+    group_of = {id(t): k for k, group in enumerate(ordered) for t in group}
+    boxes = [_module_box(owner[id(group[0])], group, gradients) if id(group[0]) in owner else
+             tensor_box(group[0], labels, gradients) for group in ordered]
     edges = []
     for t in nodes:
         for p in t._parents:
