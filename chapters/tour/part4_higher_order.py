@@ -18,6 +18,8 @@ x = mg.tensor(1.3, dtype=np.float64, requires_grad=True)
 x.name = "x"
 f = x ** 3 * mg.sin(x)
 d1, = mg.grad(f, x, create_graph=True)
+print(f"the first derivative is itself a graph of {len(mg.autograd.topological_order([d1]))} tensors; figure: "
+      f"{common.draw(d1, 'graph_of_the_derivative').name}")
 d2, = mg.grad(d1, x, create_graph=True)
 d3, = mg.grad(d2, x)
 v = 1.3
@@ -25,8 +27,6 @@ common.check("f'(1.3) of x^3 sin x", d1.item(), 3 * v**2 * math.sin(v) + v**3 * 
 common.check("f''(1.3)", d2.item(), 6 * v * math.sin(v) + 6 * v**2 * math.cos(v) - v**3 * math.sin(v), "closed form")
 common.check("f'''(1.3)", d3.item(), 6 * math.sin(v) + 18 * v * math.cos(v) - 9 * v**2 * math.sin(v)
              - v**3 * math.cos(v), "closed form")
-print(f"the first derivative is itself a graph of {len(mg.autograd.topological_order([d1]))} tensors; figure: "
-      f"{common.draw(d1, 'graph_of_the_derivative').name}")
 
 # 2. A Hessian, row by row: differentiate each entry of the gradient once more.
 def g(p):

@@ -105,7 +105,7 @@ def module_graph(output, gradients):
 def tensor_box(t, labels, gradients):
     """A tensor's box: label, backward name (ops), shape and dtype, value and gradient (if it requires grad)."""
     kind = kind_of(t)
-    lines = [backward_name(t) or f"op {t._op}"] if kind == "op" else []
+    lines = [backward_name(t) + ("" if t._parents else " (released)")] if kind == "op" else []
     if kind != "constant":
         lines += [f"{tuple(t.shape)} {t.dtype}", f"value {short_value(t._array)}"]
     if t.requires_grad:
