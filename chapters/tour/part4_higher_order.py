@@ -1,5 +1,6 @@
-"""Tour 4: gradients that are Tensors: second derivatives, a Hessian, a Hessian-vector product, and Newton's method
-of section 11.3 built from them.
+"""Tour 4: gradients that are Tensors: second derivatives, a Hessian, a Hessian-vector product, Newton's method.
+
+Newton's method is the one of section 11.3, built from those second derivatives.
 
 With ``create_graph=True`` the backward rules run with recording on: they are written with Tensor ops, so the
 gradient they return has a graph of its own and can be differentiated again. Nothing else is needed.

@@ -1,5 +1,6 @@
-"""Tour 5: a convolution three ways (the definition as loops, im2col, minigrad's op), its backward as a transposed
-convolution, and a gradient check.
+"""Tour 5: a convolution three ways, its backward as a transposed convolution, and a gradient check.
+
+The three ways: the definition as loops, im2col, and minigrad's op.
 
 minigrad's ``conv2d`` (minigrad/nn/functional.py) copies every window of the input into one column of a matrix
 (im2col) and does the whole layer as one matrix product. Its backward needs two more ops: the gradient of the input

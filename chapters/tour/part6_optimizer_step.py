@@ -1,5 +1,7 @@
-"""Tour 6: one optimizer step opened up: what SGD with momentum and Adam keep in ``state``, the bias correction,
-and a scheduler changing ``param_groups``, traced over a few steps.
+"""Tour 6: one optimizer step opened up: SGD's and Adam's state, the bias correction, a scheduler at work.
+
+What SGD with momentum and Adam keep in ``state``, Adam's bias correction, and a scheduler changing
+``param_groups``, traced over a few steps.
 
 An optimizer (minigrad/optim/) holds ``param_groups`` (the parameters and their settings, e.g. ``lr``) and ``state``
 (per parameter, what the update rule remembers between steps). A scheduler only ever rewrites
