@@ -43,7 +43,7 @@ def short_value(array):
     """At most a few characters of numbers: a box is not the place for a whole array."""
     if array is None:
         return "-"
-    return format_value(array, 3) if np.size(array) <= 3 else f"norm {np.linalg.norm(array):.3g}"
+    return format_value(array, 3) if np.size(array) <= 4 else f"norm {np.linalg.norm(array):.3g}"
 
 
 def tensor_graph(output, gradients):

@@ -142,20 +142,25 @@ def _order(columns, chains):
 def _heights(columns, chains, slot_height, n):
     """Centre height of every slot: as near the mean of its neighbours as the minimum gaps allow."""
     before, after = _neighbours(chains)
+    # Looking left, a box follows its inputs that have inputs themselves, and boxes without inputs (constants,
+    # weights) weigh little when two slots want the same height: the main chain of an expression stays straight and
+    # the leaves sit beside it instead of pulling it sideways.
+    leading = {i: [o for o in inputs if o in before] or inputs for i, inputs in before.items()}
     ys = [0.0] * len(slot_height)
     for column in columns:
         _fit(column, [0.0] * len(column), slot_height, n, ys)
     for sweep in range(SWEEPS):
-        links = before if sweep % 2 == 0 else after
+        links = leading if sweep % 2 == 0 else after
         sequence = columns if sweep % 2 == 0 else columns[::-1]
         for column in sequence:
             targets = [sum(ys[o] for o in links[i]) / len(links[i]) if links.get(i) else ys[i] for i in column]
-            _fit(column, targets, slot_height, n, ys)
+            _fit(column, targets, slot_height, n, ys, [1.0 if i in before else 0.05 for i in column])
     return ys
 
 
-def _fit(column, targets, slot_height, n, ys):
-    """Least-squares heights for ``column`` near ``targets`` with y[k+1] - y[k] >= the gap between slots k, k+1."""
+def _fit(column, targets, slot_height, n, ys, weights=None):
+    """Weighted least-squares heights for ``column`` near ``targets`` with y[k+1] - y[k] >= the gap between slots
+    k and k+1 (pool adjacent violators on z = y - offset, which must not decrease)."""
     offsets, total = [], 0.0
     for k, item in enumerate(column):
         if k:
@@ -163,14 +168,14 @@ def _fit(column, targets, slot_height, n, ys):
             gap = GAP_Y if previous < n and item < n else LANE_GAP
             total += slot_height[previous] / 2 + gap + slot_height[item] / 2
         offsets.append(total)
-    blocks = []       # pool adjacent violators on z = y - offset, which must not decrease
-    for target, offset in zip(targets, offsets):
-        blocks.append([target - offset, 1])
+    blocks = []       # [weighted mean of z, total weight, number of slots]
+    for target, offset, weight in zip(targets, offsets, weights or [1.0] * len(column)):
+        blocks.append([target - offset, weight, 1])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            value, count = blocks.pop()
-            blocks[-1] = [(blocks[-1][0] * blocks[-1][1] + value * count) / (blocks[-1][1] + count),
-                          blocks[-1][1] + count]
-    z = [value for value, count in blocks for _ in range(count)]
+            value, w, count = blocks.pop()
+            mean, w0, count0 = blocks[-1]
+            blocks[-1] = [(mean * w0 + value * w) / (w0 + w), w0 + w, count0 + count]
+    z = [value for value, _, count in blocks for _ in range(count)]
     for item, zk, offset in zip(column, z, offsets):
         ys[item] = zk + offset
 
