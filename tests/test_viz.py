@@ -136,6 +136,19 @@ def test_lenet_by_module_is_twelve_layers_and_the_loss():
     assert len(every_tensor) == sum(len(b.tensors) for b in graph.boxes)   # each tensor in exactly one box
 
 
+def test_a_layer_used_twice_gets_a_box_per_use():
+    shared = nn.Linear(3, 3)
+    net = nn.Sequential(shared, nn.Tanh(), shared)
+    loss = net(mg.tensor(np.ones((2, 3), dtype=np.float32))).sum()
+    graph, layout = graph_layout(loss, by_module=True)
+    check_geometry(layout, graph.edges)
+    assert [b.title for b in graph.boxes if b.kind == "module"] == ["2 Linear", "1 Tanh", "2 Linear"]
+    first, tanh, second = [k for k, b in enumerate(graph.boxes) if b.kind == "module"]
+    assert "param 2.weight (3, 3)" in graph.boxes[first].lines           # the weights sit with their first use ...
+    assert not any(line.startswith("param") for line in graph.boxes[second].lines)
+    assert {(first, tanh), (tanh, second), (first, second)} <= set(graph.edges)   # ... and feed the second one
+
+
 def test_lenet_tensor_graph_names_parameters_and_shows_the_images():
     net, loss = lenet_loss()
     graph, layout = graph_layout(loss)

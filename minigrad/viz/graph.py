@@ -59,7 +59,8 @@ def tensor_graph(output, gradients):
 
 
 def module_of_each(nodes):
-    """id(tensor) -> the module that computed it, from the tags ``Module.__call__`` leaves on module outputs.
+    """id(tensor) -> (module, id of the call's output) for the module call that computed it, from the tags
+    ``Module.__call__`` leaves on module outputs (by call, so a layer used twice gets a box per use).
 
     Walking back from a module's output until its own inputs (or another module's output) finds the ops inside
     it; parameters and constants met on the way belong to it too. Inner modules tag first, so a Sequential's
@@ -75,23 +76,23 @@ def module_of_each(nodes):
             node = stack.pop()
             if id(node) in owner or id(node) in inputs or (node is not t and "_made_by" in node.__dict__):
                 continue
-            owner[id(node)] = module
+            owner[id(node)] = (module, id(t))
             stack.extend(node._parents)
     return owner
 
 
 def module_graph(output, gradients):
-    """One box per module (ops, parameters and constants inside it); tensors outside any module keep their own."""
+    """One box per module call (ops, parameters and constants inside it); tensors outside any module keep their own."""
     nodes = graph_nodes([output])
     labels = node_labels(nodes)
     owner = module_of_each(nodes)
     position = {id(t): k for k, t in enumerate(nodes)}
     groups = {}
     for t in nodes:
-        groups.setdefault(id(owner[id(t)]) if id(t) in owner else id(t), []).append(t)
+        groups.setdefault(owner[id(t)][1] if id(t) in owner else id(t), []).append(t)
     ordered = sorted(groups.values(), key=lambda group: position[id(group[-1])])   # by output: the network's order
     group_of = {id(t): k for k, group in enumerate(ordered) for t in group}
-    boxes = [_module_box(owner[id(group[0])], group, gradients) if id(group[0]) in owner else
+    boxes = [_module_box(owner[id(group[0])][0], group, gradients) if id(group[0]) in owner else
              tensor_box(group[0], labels, gradients) for group in ordered]
     edges = []
     for t in nodes:
