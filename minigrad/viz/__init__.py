@@ -12,9 +12,7 @@ parents (the structure that is left is still shown, without gradients).
 import numpy as np
 
 from ..trace import backward_name, format_value, graph_nodes, node_labels, trace
-from .draw import add_legend, layout_of, new_figure, render, save
-from .frames import draw_trace
-from .graph import kind_of, module_graph, tensor_graph
+from .graph import kind_of, layout_of, module_graph, tensor_graph
 
 __all__ = ["graph_table", "draw_graph", "draw_trace", "graph_layout"]
 
@@ -57,6 +55,7 @@ def draw_graph(output, path=None, by_module=False, title=None, dpi=100):
 
     ``by_module=True``: one box per module that computed part of ``output`` (a LeNet loss: its 12 layers and the
     loss), each listing the ops inside it, its parameters and the gradient of its output."""
+    from .draw import add_legend, new_figure, render, save      # matplotlib only when a figure is wanted
     graph, layout = graph_layout(output, by_module)
     count = sum(b.kind == ("module" if by_module else "op") for b in graph.boxes)
     figure, ax = new_figure(layout, title or f"{len(graph.boxes)} boxes, {count} "
@@ -66,3 +65,9 @@ def draw_graph(output, path=None, by_module=False, title=None, dpi=100):
     if path is not None:
         save(figure, path, dpi)
     return figure
+
+
+def draw_trace(walk, folder, gif="backward.gif", fps=1, dpi=90):
+    """Backward as a film: one PNG per step of ``walk`` (``minigrad.autograd.trace(output)``) and a GIF (frames.py)."""
+    from .frames import draw_trace as film
+    return film(walk, folder, gif, fps, dpi)

@@ -10,12 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from ..fileio import atomic_write
-from .layout import layered_layout
+from .graph import FONT_SIZE, LINE_HEIGHT, PADDING
 
-FONT_SIZE = 7
-CHAR_WIDTH = 0.6 * FONT_SIZE / 72      # inches; DejaVu Sans Mono's advance is 0.6 em
-LINE_HEIGHT = 1.35 * FONT_SIZE / 72
-PADDING = 0.07
 MARGIN = 0.25
 TITLE_SPACE = 0.35
 
@@ -28,15 +24,6 @@ STYLES = {   # fill, border, border style, border width: parameters stand out, i
 }
 KIND_NAMES = {"leaf": "requires grad (leaf)", "input": "input (no grad)", "constant": "constant",
               "op": "op (backward name)", "module": "module"}
-
-
-def box_size(box):
-    rows = [box.title, *box.lines]
-    return (max(len(r) for r in rows) * CHAR_WIDTH + 2 * PADDING, len(rows) * LINE_HEIGHT + 2 * PADDING)
-
-
-def layout_of(graph):
-    return layered_layout([box_size(b) for b in graph.boxes], graph.edges)
 
 
 def new_figure(layout, title):

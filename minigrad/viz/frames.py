@@ -12,9 +12,8 @@ from pathlib import Path
 from matplotlib.animation import PillowWriter
 
 from ..trace import format_value
-from .draw import FONT_SIZE, add_legend, box_size, new_figure, render, save
-from .graph import short_value, tensor_graph
-from .layout import layered_layout
+from .draw import add_legend, new_figure, render, save
+from .graph import FONT_SIZE, layout_of, short_value, tensor_graph
 
 
 def _edge_numbers(graph):
@@ -40,7 +39,7 @@ def draw_trace(walk, folder, gif="backward.gif", fps=1, dpi=90):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     final = _frame_graph(walk, len(walk.steps))
-    layout = layered_layout([box_size(b) for b in final.boxes], final.edges)   # fixed: frames must not move
+    layout = layout_of(final)         # the final frame's, for every frame: nothing may move between frames
     edge_of = _edge_numbers(final)
     box_of = {id(b.tensors[-1]): k for k, b in enumerate(final.boxes)}
     figure, ax = new_figure(layout, "")

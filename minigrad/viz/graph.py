@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..trace import backward_name, format_value, graph_nodes, node_labels
+from .layout import layered_layout
+
+FONT_SIZE = 7                          # boxes are drawn in a monospaced font, so their size is known beforehand
+CHAR_WIDTH = 0.6 * FONT_SIZE / 72      # inches; DejaVu Sans Mono's advance is 0.6 em
+LINE_HEIGHT = 1.35 * FONT_SIZE / 72
+PADDING = 0.07
 
 
 @dataclass
@@ -129,3 +135,13 @@ def _module_box(module, group, gradients):
     lines.append(f"out {tuple(out.shape)} grad {short_value(gradients.get(id(out)))}")
     title = f"{module.name} {type(module).__name__}" if module.name else type(module).__name__
     return Box("module", title, lines, group)
+
+
+def box_size(box):
+    """Width and height in inches of a box's text in the monospaced font, with padding."""
+    rows = [box.title, *box.lines]
+    return (max(len(r) for r in rows) * CHAR_WIDTH + 2 * PADDING, len(rows) * LINE_HEIGHT + 2 * PADDING)
+
+
+def layout_of(graph):
+    return layered_layout([box_size(b) for b in graph.boxes], graph.edges)
