@@ -1,8 +1,10 @@
 """The guided tour in quick mode: every script runs (each stops at the first claim that disagrees with its independent
 computation), prints its checked claims and saves its figures; the runner writes the report.
 
-The scripts run in this process (``runpy``, as ``python -m`` does) so that numpy, matplotlib and torch are imported
-once; ``test_tour_report`` runs the runner as a user would, on one script."""
+The scripts run once each, in this process (``runpy``, as ``python -m`` does), so that numpy, matplotlib and torch
+are imported once; ``test_tour_report`` runs the runner as a user would, on one script."""
+import contextlib
+import io
 import os
 import re
 import runpy
@@ -21,10 +23,21 @@ SCRIPTS = sorted(p.stem for p in (REPO_ROOT / "chapters" / "tour").glob("part[0-
 CLAIM = re.compile(r"^\s*(.+?): (.+?)   \[(.+?): (equal|.+?, max difference .+)\]$")
 
 
-def run_in_process(module, out_dir, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", [module, "--out", str(out_dir), "--quick"])
-    runpy.run_module(module, run_name="__main__")
-    return capsys.readouterr().out
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory):
+    """Each part run once, in quick mode, into one temporary folder: {name: what it printed}, and the folder."""
+    out_dir = tmp_path_factory.mktemp("tour")
+    printed = {}
+    saved_argv = sys.argv
+    try:
+        for name in SCRIPTS:
+            sys.argv = [name, "--out", str(out_dir), "--quick"]
+            with contextlib.redirect_stdout(io.StringIO()) as stream:
+                runpy.run_module(f"chapters.tour.{name}", run_name="__main__")
+            printed[name] = stream.getvalue()
+    finally:
+        sys.argv = saved_argv
+    return printed, out_dir
 
 
 def test_there_are_six_parts():
@@ -32,31 +45,30 @@ def test_there_are_six_parts():
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
-def test_part_runs_and_every_claim_is_checked(name, tmp_path, capsys, monkeypatch):
-    printed = run_in_process(f"chapters.tour.{name}", tmp_path, capsys, monkeypatch)
-    claims = [line for line in printed.splitlines() if CLAIM.match(line)]
-    assert len(claims) >= 5, printed
-    folder = tmp_path / name
-    figures = sorted(folder.glob("[0-9][0-9]_*.png"))
+def test_part_runs_and_every_claim_is_checked(name, tour):
+    printed, out_dir = tour
+    claims = [line for line in printed[name].splitlines() if CLAIM.match(line)]
+    assert len(claims) >= 5, printed[name]
+    figures = sorted((out_dir / name).glob("[0-9][0-9]_*.png"))
     assert figures, f"{name} saved no figure"
     for figure in figures:
         with Image.open(figure) as image:
             assert image.format == "PNG" and min(image.size) > 50
     if torch_installed():
-        assert "[torch" in printed, f"{name} never compared with PyTorch"
+        assert "[torch" in printed[name], f"{name} never compared with PyTorch"
 
 
-def test_the_walk_films_backward_and_sums_three_contributions(tmp_path, capsys, monkeypatch):
-    printed = run_in_process("chapters.tour.part2_walk", tmp_path, capsys, monkeypatch)
-    assert "x: 1 (from add#2, input 1) + 3 (from mul#1, input 0) + 3 (from mul#1, input 1) = 7" in printed
-    with Image.open(tmp_path / "part2_walk" / "backward_x_x_plus_x.gif") as gif:
+def test_the_walk_films_backward_and_sums_three_contributions(tour):
+    printed, out_dir = tour
+    assert "x: 1 (from add#2, input 1) + 3 (from mul#1, input 0) + 3 (from mul#1, input 1) = 7" in printed["part2_walk"]
+    with Image.open(out_dir / "part2_walk" / "backward_x_x_plus_x.gif") as gif:
         assert gif.n_frames == 4       # before backward, then the add, the mul, the leaf x
-    assert len(list((tmp_path / "part2_walk" / "backward_x_x_plus_x").glob("frame_*.png"))) == 4
+    assert len(list((out_dir / "part2_walk" / "backward_x_x_plus_x").glob("frame_*.png"))) == 4
 
 
-def test_newton_matches_the_books_printed_iterates(tmp_path, capsys, monkeypatch):
-    printed = run_in_process("chapters.tour.part4_higher_order", tmp_path, capsys, monkeypatch)
-    assert "here 26.8341 and 7.2699" in printed        # the book: tensor(26.8341) and tensor(7.2699)
+def test_newton_matches_the_books_printed_iterates(tour):
+    printed, _ = tour
+    assert "here 26.8341 and 7.2699" in printed["part4_higher_order"]   # the book: tensor(26.8341), tensor(7.2699)
 
 
 def test_a_claim_that_disagrees_stops_the_script(capsys):
