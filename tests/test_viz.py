@@ -185,6 +185,17 @@ def test_png_and_svg(tmp_path):
         mg.draw_graph(y, tmp_path / "g.jpg")
 
 
+def test_a_graph_too_large_to_draw_is_refused_clearly(tmp_path):
+    x = mg.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(400):
+        y = y * 1.001
+    with pytest.raises(ValueError, match="by_module=True"):
+        mg.draw_graph(y, tmp_path / "long.png")
+    assert not (tmp_path / "long.png").exists()
+    assert len(mg.graph_table(y).splitlines()) == 1 + 801     # the table still lists every tensor
+
+
 def test_backward_film_has_one_frame_per_step_and_a_gif(tmp_path):
     x = mg.tensor(3.0, requires_grad=True)
     walk = mg.autograd.trace(x * x + x)

@@ -58,7 +58,7 @@ def draw_graph(output, path=None, by_module=False, title=None, dpi=100):
     from .draw import add_legend, new_figure, render, save      # matplotlib only when a figure is wanted
     graph, layout = graph_layout(output, by_module)
     count = sum(b.kind == ("module" if by_module else "op") for b in graph.boxes)
-    figure, ax = new_figure(layout, title or f"{len(graph.boxes)} boxes, {count} "
+    figure, ax = new_figure(layout, dpi, title or f"{len(graph.boxes)} boxes, {count} "
                                               f"{'modules' if by_module else 'ops'}, {len(graph.edges)} edges")
     render(ax, graph, layout)
     add_legend(ax, graph)

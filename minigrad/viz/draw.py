@@ -14,6 +14,7 @@ from .graph import FONT_SIZE, LINE_HEIGHT, PADDING
 
 MARGIN = 0.25
 TITLE_SPACE = 0.35
+MAX_PIXELS = 2 ** 15          # matplotlib's Agg canvas refuses sides beyond 2^16 pixels; stay well inside
 
 STYLES = {   # fill, border, border style, border width: parameters stand out, inputs and constants recede
     "leaf": ("#d8f0d8", "#2f7d32", "-", 1.8),
@@ -26,9 +27,13 @@ KIND_NAMES = {"leaf": "requires grad (leaf)", "input": "input (no grad)", "const
               "op": "op (backward name)", "module": "module"}
 
 
-def new_figure(layout, title):
+def new_figure(layout, dpi, title):
     """A figure exactly the layout's size plus margins, with axes in inches (y downwards) filling it."""
     width, height = layout.width + 2 * MARGIN, layout.height + 2 * MARGIN + TITLE_SPACE
+    if max(width, height) * dpi > MAX_PIXELS:
+        raise ValueError(f"the graph makes a figure of {width:.0f} x {height:.0f} inches, more than {MAX_PIXELS} "
+                         f"pixels a side at dpi={dpi}: draw by_module=True or a smaller piece of the graph, or read "
+                         "graph_table(output) / print(minigrad.autograd.trace(output))")
     figure = Figure(figsize=(max(width, 3.0), height))
     FigureCanvasAgg(figure)
     ax = figure.add_axes((0, 0, 1, 1))

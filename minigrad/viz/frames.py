@@ -42,7 +42,7 @@ def draw_trace(walk, folder, gif="backward.gif", fps=1, dpi=90):
     layout = layout_of(final)         # the final frame's, for every frame: nothing may move between frames
     edge_of = _edge_numbers(final)
     box_of = {id(b.tensors[-1]): k for k, b in enumerate(final.boxes)}
-    figure, ax = new_figure(layout, "")
+    figure, ax = new_figure(layout, dpi, "")
     written = []
 
     def draw(done):
