@@ -64,3 +64,21 @@ y2 = (x2 * mg.cos(np.pi * x2)).sum()
 print()
 print(mg.graph_table(y2))
 print(f"figure: {common.draw(y2, 'graph_of_x_cos_pi_x').name}")
+
+# A network records the same way: every layer's ops, with its parameters named by their place in the network.
+mg.manual_seed(0)
+net = mg.nn.lenet()
+images = mg.randn(2, 1, 28, 28)
+images.name = "images"
+loss = mg.nn.CrossEntropyLoss()(net(images), mg.tensor(np.array([3, 7])))
+graph, _ = mg.viz.graph_layout(loss)
+leaves = [box.title for box in graph.boxes if box.kind == "leaf"]
+common.check("LeNet's leaves that require grad, as drawn", len(leaves), len(list(net.parameters())),
+             "the network's parameter list")
+print("their labels: " + ", ".join(leaves))
+assert leaves == [name for name, _ in net.named_parameters()], "labels differ from named_parameters()"
+modules, _ = mg.viz.graph_layout(loss, by_module=True)
+common.check("boxes of the one-box-per-module view", sum(box.kind == "module" for box in modules.boxes),
+             len(net) + 1, "the network's layers plus the loss")
+print(f"figures: {common.draw(loss, 'lenet_loss_by_module', by_module=True).name} (one box per module), "
+      f"{common.draw(loss, 'lenet_loss').name} (one box per tensor)")
