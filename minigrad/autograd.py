@@ -181,3 +181,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 f"input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it")
     return tuple(found)
+
+
+from .trace import trace  # noqa: E402  (backward recorded step by step; it needs the walk above)

@@ -19,14 +19,36 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class _Registry(dict):
+    """A module's table of parameters or sub-modules that labels what it receives with its dotted path.
+
+    Networks are built bottom up, so when a module is stored in a parent, everything below it is labelled again
+    with the parent's key in front: ``weight`` becomes ``0.weight`` in a Sequential, ``features.0.weight`` one level
+    up. A name set by hand (``p.name = "w"``) is never replaced; the graph viewer shows these labels."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if isinstance(value, Module):
+            for path, part in [*value.named_modules(key), *value.named_parameters(key)]:
+                _label(part, path)
+        elif value is not None:
+            _label(value, key)
+
+
+def _label(part, path):
+    if part.name is None or part.name == part.__dict__.get("_auto_name"):
+        part.name = part._auto_name = path
+
+
 class Module:
     """Base class of layers and networks: subclasses set attributes in ``__init__`` and define ``forward``."""
 
     def __init__(self):
-        object.__setattr__(self, "_parameters", {})
-        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_parameters", _Registry())
+        object.__setattr__(self, "_modules", _Registry())
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "name", None)       # dotted path inside the network that holds it (see _Registry)
 
     # ---- registration by attribute assignment ---------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -77,7 +99,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        if isinstance(output, Tensor) and output.requires_grad and "_made_by" not in output.__dict__:
+            # The innermost module that returned this tensor, and which tensors it was given: enough for
+            # minigrad.draw_graph(..., by_module=True) to draw one box per module. Ids, so nothing is kept alive.
+            output._made_by = (self, {id(a) for a in args if isinstance(a, Tensor)})
+        return output
 
     # ---- walking the tree -------------------------------------------------------------------------------------------
     def named_children(self):
