@@ -16,7 +16,8 @@ import numpy as np
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from chapters.ch11.common import show_trace_2d, train_2d
+from chapters.ch11.common import show_trace_2d
+from minigrad import d2l
 from minigrad import optim
 from minigrad.data import get_data_ch11
 from minigrad.plot import plot
@@ -41,11 +42,11 @@ def gd_2d(x1, x2, s1, s2, f_grad):
 
 
 eta = 0.4
-show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.4",
+show_trace_2d(f_2d, d2l.train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.4",
               "Gradient descent on 0.1 x1^2 + 2 x2^2, eta 0.4")
 # A slightly larger learning rate converges faster in x1 but diverges in x2.
 eta = 0.6
-show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.6",
+show_trace_2d(f_2d, d2l.train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.6",
               "Gradient descent on 0.1 x1^2 + 2 x2^2, eta 0.6")
 
 
@@ -58,11 +59,11 @@ def momentum_2d(x1, x2, v1, v2, f_grad):
 
 
 eta, beta = 0.6, 0.5
-show_trace_2d(f_2d, train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.5",
+show_trace_2d(f_2d, d2l.train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.5",
               "Momentum on 0.1 x1^2 + 2 x2^2, eta 0.6, beta 0.5")
 # Halving the momentum to 0.25 barely converges, but still far better than no momentum.
 eta, beta = 0.6, 0.25
-show_trace_2d(f_2d, train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.25",
+show_trace_2d(f_2d, d2l.train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.25",
               "Momentum on 0.1 x1^2 + 2 x2^2, eta 0.6, beta 0.25")
 
 # 11.6.1.4 Effective sample weight: v_t sums the past gradients with weights beta^tau.

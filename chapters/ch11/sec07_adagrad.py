@@ -13,7 +13,8 @@ import math
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from chapters.ch11.common import show_trace_2d, train_2d
+from chapters.ch11.common import show_trace_2d
+from minigrad import d2l
 from minigrad import optim
 from minigrad.data import get_data_ch11
 
@@ -41,11 +42,11 @@ def f_2d(x1, x2):
 f_2d_grad = common.gradient(f_2d)  # the book's (0.2 x1, 4 x2), by autograd
 
 eta = 0.4
-show_trace_2d(f_2d, train_2d(adagrad_2d, f_grad=f_2d_grad), "adagrad_2d_eta0.4",
+show_trace_2d(f_2d, d2l.train_2d(adagrad_2d, f_grad=f_2d_grad), "adagrad_2d_eta0.4",
               "Adagrad on 0.1 x1^2 + 2 x2^2, eta 0.4")
 # The learning rate decays so fast that a larger one, 2, does much better.
 eta = 2
-show_trace_2d(f_2d, train_2d(adagrad_2d, f_grad=f_2d_grad), "adagrad_2d_eta2",
+show_trace_2d(f_2d, d2l.train_2d(adagrad_2d, f_grad=f_2d_grad), "adagrad_2d_eta2",
               "Adagrad on 0.1 x1^2 + 2 x2^2, eta 2")
 
 
