@@ -2,8 +2,6 @@
 hand-made data and (where it has the same thing) PyTorch."""
 import hashlib
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -18,20 +16,12 @@ from minigrad.utils.data import DataLoader, Dataset
 
 
 @pytest.fixture(autouse=True)
-def no_network_and_fresh_figures(tmp_path, monkeypatch):
-    """An empty user cache, no $MINIGRAD_DATA, Animator PNGs in tmp_path, no network (file:// URLs still work),
-    and every pyplot figure closed afterwards."""
+def fresh_cache_and_figures(tmp_path, monkeypatch):
+    """An empty user cache, no $MINIGRAD_DATA, Animator PNGs in tmp_path, every pyplot figure closed afterwards.
+    (The download tests serve files by file:// URLs or find them locally: none reaches the network.)"""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv(d2l.FIGURE_DIR_VARIABLE, str(tmp_path / "figures"))
     monkeypatch.delenv("MINIGRAD_DATA", raising=False)
-    real_urlopen = urllib.request.urlopen
-
-    def offline_urlopen(url, *args, **kwargs):
-        if str(url).startswith("file:"):
-            return real_urlopen(url, *args, **kwargs)
-        raise urllib.error.URLError(f"no network in the tests (asked for {url})")
-
-    monkeypatch.setattr(urllib.request, "urlopen", offline_urlopen)
     yield
     plt.close("all")
 
