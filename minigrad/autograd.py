@@ -1,10 +1,10 @@
 """The graph walk: reverse-mode differentiation over the Tensors an expression recorded.
 
-Every Tensor made by an op keeps its parents and a ``backward`` closure that maps the gradient of the output to the
-gradients of the parents (see tensor.py). This module orders that graph topologically, without recursion, and runs the
-closures from the output back to the leaves.
+Every Tensor made by an op keeps a ``grad_fn``: the op's Function (minigrad/ops/), which holds the op's inputs and
+maps the gradient of the output to the gradients of the inputs. This module orders that graph topologically, without
+recursion, and runs the rules from the output back to the leaves.
 
-The closures are written with Tensor ops. Run with grad mode off (the default) they are plain numpy arithmetic and
+The rules are written with Tensor ops. Run with grad mode off (the default) they are plain numpy arithmetic and
 record nothing; run with ``create_graph=True`` they record a graph of their own, which is what makes derivatives of
 derivatives (Hessians, Hessian-vector products) come for free.
 """
@@ -39,12 +39,6 @@ def no_grad():
 def enable_grad():
     """``with enable_grad():`` records the graph again inside a ``no_grad`` block."""
     return set_grad_enabled(True)
-
-
-def _graph_released(g):
-    raise RuntimeError(
-        "backward through a graph that was already released: its intermediate values were freed after the first "
-        "backward; pass retain_graph=True to the first backward() or grad() to walk it again")
 
 
 def topological_order(roots):
@@ -106,9 +100,9 @@ def _walk(outputs, grad_outputs, create_graph, retain_graph, on_gradient):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
-            if on_gradient(node, g) or node._backward is None:
+            if on_gradient(node, g) or node.grad_fn is None:
                 continue
-            for parent, pg in zip(node._parents, node._backward(g)):
+            for parent, pg in zip(node._parents, node.grad_fn(g)):
                 if pg is None or not parent.requires_grad:
                     continue
                 if pg.dtype != parent.dtype:
@@ -117,8 +111,8 @@ def _walk(outputs, grad_outputs, create_graph, retain_graph, on_gradient):
                 grads[key] = grads[key] + pg if key in grads else pg
     if not retain_graph:
         for node in order:
-            if node._backward is not None:
-                node._backward, node._parents = _graph_released, ()
+            if node.grad_fn is not None:
+                node.grad_fn.release()
 
 
 def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
@@ -128,7 +122,7 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
         retain_graph = create_graph
 
     def accumulate_into_leaf(node, g):
-        if node._backward is not None:      # not a leaf: pass the gradient on
+        if node.grad_fn is not None:      # not a leaf: pass the gradient on
             return False
         if create_graph:
             node.grad = g if node.grad is None else node.grad + g
@@ -169,7 +163,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         i = wanted.get(id(node))
         if i is not None:
             found[i] = g
-        return node._backward is None
+        return node.grad_fn is None
 
     _walk(outputs, grad_outputs, create_graph, retain_graph, collect)
     for i, g in enumerate(found):

@@ -1,0 +1,73 @@
+"""The ops as functions of minigrad's namespace (``minigrad.exp(x)``, ``minigrad.where(c, a, b)``, ``minigrad.cat``),
+as PyTorch has them beside the Tensor methods. Numbers and arrays are accepted where a tensor is expected."""
+import numpy as np
+
+from .dtypes import result_type
+from .ops import arithmetic, shape
+from .tensor import Tensor
+
+
+def _tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other`` (broadcast); each side's gradient is masked accordingly."""
+    mask = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = Tensor(np.asarray(input, dtype=result_type(input, other)))
+    return arithmetic.where(mask.astype(bool, copy=False), input, other)
+
+
+def maximum(input, other):
+    """Elementwise max; where the two are equal each gets half the gradient (as ``torch.maximum``)."""
+    return _tensor(input).maximum(other) if isinstance(input, Tensor) or not isinstance(other, Tensor) \
+        else other.maximum(input)
+
+
+def minimum(input, other):
+    """Elementwise min; ties share the gradient equally (as ``torch.minimum``)."""
+    return _tensor(input).minimum(other) if isinstance(input, Tensor) or not isinstance(other, Tensor) \
+        else other.minimum(input)
+
+
+def _same_dtype(tensors, op):
+    tensors = [_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError(f"{op} expects a non-empty list of tensors")
+    dtype = result_type(*(t._array for t in tensors))
+    return [t.astype(dtype) for t in tensors]
+
+
+def cat(tensors, dim=0, *, axis=None):
+    """Join tensors along an existing dimension."""
+    tensors = _same_dtype(tensors, "cat")
+    dim = (axis if axis is not None else dim) % max(tensors[0].ndim, 1)
+    try:
+        return shape.Cat.apply(*tensors, dim=dim)
+    except ValueError:
+        raise ValueError(f"cat: sizes of tensors must match except in dimension {dim}; got shapes "
+                         f"{', '.join(str(t.shape) for t in tensors)}") from None
+
+
+concatenate = concat = cat
+
+
+def stack(tensors, dim=0, *, axis=None):
+    """Join tensors of one shape along a new dimension."""
+    tensors = _same_dtype(tensors, "stack")
+    dim = (axis if axis is not None else dim) % (tensors[0].ndim + 1)
+    return shape.Stack.apply(*tensors, dim=dim)
+
+
+def _elementwise(name):
+    def apply(input):
+        return getattr(_tensor(input), name)()
+    apply.__name__ = name
+    apply.__doc__ = f"``{name}`` of each element (also the method ``Tensor.{name}``)."
+    return apply
+
+
+exp, log, sqrt, abs, sin, cos, sinh, cosh, tanh, sigmoid, relu, sign = (
+    _elementwise(n) for n in ("exp", "log", "sqrt", "abs", "sin", "cos", "sinh", "cosh", "tanh", "sigmoid", "relu",
+                              "sign"))

@@ -1,0 +1,181 @@
+"""Arithmetic with broadcasting: + - * / ** and matmul, each forward beside its backward.
+
+The operands of a binary op arrive already in their common dtype (``Tensor`` applies PyTorch's promotion rules
+before calling ``apply``); each backward returns gradients shaped like its inputs, summing over broadcast axes.
+"""
+import numpy as np
+
+from .function import Function, unbroadcast
+
+
+class Binary(Function):
+    """An elementwise op of two arrays; ``compute`` is the numpy function, the error names shapes that do not fit."""
+
+    compute = None
+
+    def forward(self, a, b):
+        try:
+            return self.compute(a, b)
+        except ValueError as error:
+            if "broadcast" in str(error):
+                raise ValueError(f"{self.op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+            raise
+
+
+class Add(Binary):
+    compute = staticmethod(np.add)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
+
+
+class Sub(Binary):
+    compute = staticmethod(np.subtract)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
+
+
+class Mul(Binary):
+    compute = staticmethod(np.multiply)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (unbroadcast(g * b, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(g * a, b.shape) if self.needs_grad(1) else None)
+
+
+class Div(Binary):
+    compute = staticmethod(np.true_divide)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (unbroadcast(g / b, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(-g * a / (b * b), b.shape) if self.needs_grad(1) else None)
+
+
+class Pow(Binary):
+    """a ** b for two tensors. As PyTorch: d/da is 0 where b == 0 (also at a == 0), d/db is 0 where a == 0 and
+    b >= 0, and NaN at negative a (log of a negative number)."""
+    torch_name = "PowBackward1"
+
+    @staticmethod
+    def compute(a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):     # 0 ** -1 = inf, (-2) ** 0.5 = nan, as PyTorch
+            return np.power(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        ga = gb = None
+        if self.needs_grad(0):
+            ga = unbroadcast(where(b._array == 0, 0.0, g * b * a ** (b - 1)), a.shape)
+        if self.needs_grad(1):
+            zero_base = (a._array == 0) & (b._array >= 0)
+            gb = unbroadcast(g * where(zero_base, 0.0, self.output * a.log()), b.shape)
+        return ga, gb
+
+
+class PowScalar(Function):
+    """x ** p for a Python number p: d/dx = p x^(p-1), and 0 everywhere when p == 0 (PyTorch's rule)."""
+    torch_name = "PowBackward0"
+
+    def forward(self, x, exponent):
+        self.exponent = exponent
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.power(x, np.asarray(exponent, dtype=x.dtype) if x.dtype.kind == "f" else exponent)
+
+    def backward(self, g):
+        x, = self.inputs
+        if self.exponent == 0:
+            return g * 0.0
+        return g * self.exponent * x ** (self.exponent - 1)
+
+
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return -g
+
+
+def _as_matrices(a, b, g):
+    """The 1-D cases of matmul as 2-D ones: a vector on the left is a row (1, n), on the right a column (n, 1), and
+    ``g`` gets the unit dimension the product dropped."""
+    if b.ndim == 1:
+        b, g = b.reshape(-1, 1), g.reshape(g.shape + (1,))
+    if a.ndim == 1:
+        a, g = a.reshape(1, -1), g.reshape(g.shape[:-1] + (1,) + g.shape[-1:])
+    return a, b, g
+
+
+class MatMul(Function):
+    """Matrix product with numpy's (and PyTorch's) broadcasting of batch dimensions and 1-D operands."""
+
+    def forward(self, a, b):
+        self.torch_name = "DotBackward0" if a.ndim == b.ndim == 1 else \
+            "MmBackward0" if a.ndim == b.ndim == 2 else "MatmulBackward0"
+        try:
+            return np.matmul(a, b)
+        except ValueError:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit (inner dimensions must agree)") \
+                from None
+
+    def backward(self, g):
+        a, b = self.inputs
+        a2, b2, g2 = _as_matrices(a, b, g)
+        ga = unbroadcast(g2 @ b2.mT, a2.shape).reshape(a.shape) if self.needs_grad(0) else None
+        gb = unbroadcast(a2.mT @ g2, b2.shape).reshape(b.shape) if self.needs_grad(1) else None
+        return ga, gb
+
+
+class Where(Function):
+    """``a`` where the (constant) mask holds, else ``b``; each side's gradient is masked accordingly."""
+    torch_name = "WhereBackward0"
+
+    def forward(self, a, b, mask):
+        self.mask = mask
+        return np.where(mask, a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        zero = np.zeros((), dtype=g.dtype)
+        return (unbroadcast(where(self.mask, g, zero), a.shape) if self.needs_grad(0) else None,
+                unbroadcast(where(self.mask, zero, g), b.shape) if self.needs_grad(1) else None)
+
+
+def where(mask, a, b):
+    """``Where`` on a boolean array ``mask`` and two Tensors (or one Tensor and a number), for the rules above."""
+    if hasattr(a, "_array"):
+        a, b = a._operands(b)
+    else:
+        b, a = b._operands(a)
+    return Where.apply(a, b, mask=mask)
+
+
+class Maximum(Function):
+    """Elementwise max; where the two are equal each gets half the gradient (as ``torch.maximum``)."""
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        share_a = ((a._array > b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
+        return (unbroadcast(g * share_a, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(g * (1 - share_a), b.shape) if self.needs_grad(1) else None)
+
+
+class Minimum(Function):
+    """Elementwise min; ties share the gradient equally (as ``torch.minimum``)."""
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        share_a = ((a._array < b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
+        return (unbroadcast(g * share_a, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(g * (1 - share_a), b.shape) if self.needs_grad(1) else None)

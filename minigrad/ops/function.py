@@ -1,0 +1,122 @@
+"""Function: how every op is written. ``forward`` computes the value on numpy arrays; ``backward`` beside it maps the
+gradient of the output to the gradients of the inputs, written with Tensor ops.
+
+Because backward uses Tensor ops, running it with grad mode on records a graph of its own: that is all
+``create_graph=True`` (second derivatives, Hessian-vector products) needs. An op is a small class::
+
+    class Mul(Function):
+        def forward(self, a, b):
+            return a * b
+
+        def backward(self, g):
+            a, b = self.inputs
+            return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)
+
+``Mul.apply(x, y)`` runs it on two Tensors. The Function instance is the result's ``grad_fn``: it keeps the inputs
+until backward has used them (the graph is then released), and ``name()`` is PyTorch's name for the same node.
+"""
+import weakref
+
+
+class Function:
+    """One op: ``forward(*arrays, **params)`` on numpy arrays, ``backward(g)`` on Tensors (see the module docstring)."""
+
+    torch_name = None       # PyTorch's grad_fn name when it is not "<ClassName>Backward0"
+    inputs = None           # the input Tensors, from connect() until release()
+
+    def forward(self, *arrays, **params):
+        raise NotImplementedError
+
+    def backward(self, g):
+        """Gradients with respect to ``self.inputs`` (a tuple; a single Tensor for an op of one input).
+
+        ``None`` stands for a zero gradient, e.g. of an input that does not require grad."""
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run the op on Tensors ``inputs``; ``params`` (axes, shapes, ...) go to ``forward`` as they are."""
+        fn = cls()
+        value = fn.forward(*(x._array for x in inputs), **params)
+        # Tensor.from_op (reached through an input, so that the rules need not import the Tensor class) connects fn
+        # to its inputs and output when autograd is to follow it
+        return inputs[0].from_op(value, inputs, fn)
+
+    # ---- the node autograd walks ------------------------------------------------------------------------------------
+    @property
+    def op(self):
+        """Short lower-case name of the op (``mul``, ``sum``), as graph_table shows it."""
+        return type(self).__name__.lower()
+
+    def name(self):
+        """PyTorch's name for this node, e.g. ``MulBackward0``."""
+        return self.torch_name or f"{type(self).__name__}Backward0"
+
+    @property
+    def output(self):
+        """The tensor this op made (held weakly: the output keeps its grad_fn, not the other way round)."""
+        return self._output()
+
+    def connect(self, inputs, output):
+        """Become ``output``'s grad_fn: keep the inputs and their versions (see ``Tensor._inplace``)."""
+        self.inputs = inputs
+        self._versions = tuple(x._version for x in inputs)
+        self._output = weakref.ref(output)
+
+    def reattach(self, output):
+        """Another tensor now holds this op's result (an in-place change moved the old values there)."""
+        self._output = weakref.ref(output)
+
+    def needs_grad(self, i):
+        """Whether input ``i`` wants a gradient; rules skip the work for those that do not."""
+        return self.inputs[i].requires_grad
+
+    def __call__(self, g):
+        """The gradients as a tuple, one per input: what autograd calls."""
+        if self.inputs is None:
+            raise RuntimeError(
+                "backward through a graph that was already released: its intermediate values were freed after the "
+                "first backward; pass retain_graph=True to the first backward() or grad() to walk it again")
+        for i, (x, version) in enumerate(zip(self.inputs, self._versions)):
+            if x._version != version:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: input {i} of {self.name()} (shape {x.shape}) is at version {x._version}; expected "
+                    f"version {version}. Make the change out of place, or clone() the tensor before it")
+        grads = self.backward(g)
+        return grads if isinstance(grads, tuple) else (grads,)
+
+    def release(self):
+        """Forget the inputs and whatever forward saved, once backward no longer needs them; keep the names."""
+        self.__dict__ = {k: v for k, v in self.__dict__.items() if k in ("_output", "_op_name", "torch_name")}
+
+    def __repr__(self):
+        return f"<{self.name()}>"
+
+
+class Closure(Function):
+    """An op written as one ``backward`` closure (``Tensor.from_op(value, parents, "name", backward)``).
+
+    Kept so that code outside the Tensor (e.g. ``nn.functional``) can define an op in one call."""
+
+    def __init__(self, op_name, rule):
+        self._op_name, self._rule = op_name, rule
+
+    @property
+    def op(self):
+        return self._op_name
+
+    def name(self):
+        return "".join(part.capitalize() for part in self._op_name.split("_")) + "Backward0"
+
+    def backward(self, g):
+        return tuple(self._rule(g))
+
+
+def unbroadcast(g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched, so it has ``shape`` again."""
+    if g.shape == tuple(shape):
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return g.sum(axes, keepdim=True).reshape(shape)

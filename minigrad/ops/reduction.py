@@ -1,0 +1,110 @@
+"""Reductions over some dimensions (all of them when ``dim`` is None), each forward beside its backward.
+
+``dim`` is normalised by the Tensor method to a tuple of non-negative dimensions, or None for all.
+"""
+import numpy as np
+
+from .function import Function
+
+
+def restore_reduced(g, shape, dim, keepdim):
+    """Undo a reduction's shape: put the reduced dimensions back (size 1) and broadcast ``g`` to ``shape``."""
+    if not keepdim:
+        kept = list(g.shape)
+        for d in sorted(range(len(shape)) if dim is None else dim):
+            kept.insert(d, 1)
+        g = g.reshape(tuple(kept))
+    return g.expand(shape)
+
+
+class Sum(Function):
+    def forward(self, x, dim, keepdim):
+        self.dim, self.keepdim = dim, keepdim
+        self.torch_name = "SumBackward0" if dim is None else "SumBackward1"
+        return np.asarray(x.sum(axis=dim, keepdims=keepdim))
+
+    def backward(self, g):
+        return restore_reduced(g, self.inputs[0].shape, self.dim, self.keepdim)
+
+
+class Mean(Function):
+    def forward(self, x, dim, keepdim):
+        self.dim, self.keepdim = dim, keepdim
+        self.torch_name = "MeanBackward0" if dim is None else "MeanBackward1"
+        self.count = int(np.prod([x.shape[d] for d in (range(x.ndim) if dim is None else dim)]))
+        return np.asarray(x.mean(axis=dim, keepdims=keepdim))
+
+    def backward(self, g):
+        return restore_reduced(g, self.inputs[0].shape, self.dim, self.keepdim) / self.count
+
+
+class Amax(Function):
+    """Largest entries; the gradient is shared equally among tied maxima (as ``torch.amax`` and ``max()``)."""
+    pick = staticmethod(np.max)
+
+    def forward(self, x, dim, keepdim):
+        self.dim, self.keepdim = dim, keepdim
+        self.peak = self.pick(x, axis=dim, keepdims=True)
+        if keepdim:
+            return self.peak
+        return self.peak.reshape(tuple(n for d, n in enumerate(x.shape) if dim is not None and d not in dim))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        hits = x._array == self.peak
+        share = (hits / hits.sum(axis=self.dim, keepdims=True)).astype(g.dtype)
+        return restore_reduced(g, x.shape, self.dim, self.keepdim) * share
+
+
+class Amin(Amax):
+    """Smallest entries; ties share the gradient equally (as ``torch.amin``)."""
+    pick = staticmethod(np.min)
+
+
+class Max(Amax):
+    """``max()`` of all entries: ``Amax`` under PyTorch's name for it."""
+    torch_name = "MaxBackward1"
+
+
+class Min(Amin):
+    torch_name = "MinBackward1"
+
+
+class TakeAlong(Function):
+    """The entries at ``indices`` along one dimension (``max(dim)``'s values, ``gather``): the gradient goes to
+    those entries only, repeated indices adding up."""
+    torch_name = "GatherBackward0"
+
+    def forward(self, x, indices, dim, keepdim=True):
+        self.indices, self.dim, self.keepdim = indices, dim, keepdim
+        picked = np.take_along_axis(x, indices, axis=dim)
+        return picked if keepdim else picked.squeeze(dim)
+
+    def backward(self, g):
+        g = g if self.keepdim else g.unsqueeze(self.dim)
+        return PutAlong.apply(g, shape=self.inputs[0].shape, indices=self.indices, dim=self.dim)
+
+
+class PutAlong(Function):
+    """Zeros of ``shape`` with ``g`` added at ``indices`` along ``dim``: the gradient of ``TakeAlong``."""
+    torch_name = "ScatterAddBackward0"
+
+    def forward(self, g, shape, indices, dim):
+        self.indices, self.dim = indices, dim
+        out = np.zeros(shape, dtype=g.dtype)
+        index = np.indices(indices.shape, sparse=True)
+        index = tuple(indices if d == dim else i for d, i in enumerate(index))
+        np.add.at(out, index, g)
+        return out
+
+    def backward(self, gg):
+        return TakeAlong.apply(gg, indices=self.indices, dim=self.dim)
+
+
+class MaxAlong(TakeAlong):
+    """The values of ``max(dim)``: ``TakeAlong`` at the indices of the maxima, under PyTorch's name."""
+    torch_name = "MaxBackward0"
+
+
+class MinAlong(TakeAlong):
+    torch_name = "MinBackward0"

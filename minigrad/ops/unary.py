@@ -1,0 +1,138 @@
+"""Elementwise functions of one tensor, each forward beside its backward.
+
+float32 ``exp``, ``log``, ``sin``, ``cos`` and ``tanh`` are computed in float64 and rounded once, as PyTorch's
+kernels effectively are: numpy's float32 kernels can be more than one ulp off, which shows in printed digits.
+"""
+import numpy as np
+
+from .function import Function
+
+
+def _rounded_once(fn, x):
+    """``fn(x)`` with float32 input computed in float64 and rounded once to float32."""
+    with np.errstate(divide="ignore", invalid="ignore"):     # log(0) = -inf, log(-1) = nan, silently as PyTorch
+        if x.dtype == np.float32:
+            return fn(x.astype(np.float64)).astype(np.float32)
+        return fn(x)
+
+
+class Exp(Function):
+    def forward(self, x):
+        return _rounded_once(np.exp, x)
+
+    def backward(self, g):
+        return g * self.output
+
+
+class Log(Function):
+    def forward(self, x):
+        return _rounded_once(np.log, x)
+
+    def backward(self, g):
+        return g / self.inputs[0]
+
+
+class Sin(Function):
+    def forward(self, x):
+        return _rounded_once(np.sin, x)
+
+    def backward(self, g):
+        return g * self.inputs[0].cos()
+
+
+class Cos(Function):
+    def forward(self, x):
+        return _rounded_once(np.cos, x)
+
+    def backward(self, g):
+        return -g * self.inputs[0].sin()
+
+
+class Tanh(Function):
+    def forward(self, x):
+        return _rounded_once(np.tanh, x)
+
+    def backward(self, g):
+        return g * (1 - self.output * self.output)
+
+
+class Sinh(Function):
+    def forward(self, x):
+        return np.sinh(x)
+
+    def backward(self, g):
+        return g * self.inputs[0].cosh()
+
+
+class Cosh(Function):
+    def forward(self, x):
+        return np.cosh(x)
+
+    def backward(self, g):
+        return g * self.inputs[0].sinh()
+
+
+class Sqrt(Function):
+    def forward(self, x):
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(x)
+
+    def backward(self, g):
+        return g / (2 * self.output)
+
+
+class Abs(Function):
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, g):
+        return g * self.inputs[0].sign()
+
+
+class Sign(Function):
+    """-1, 0 or 1; its gradient is zero everywhere (as PyTorch's)."""
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, g):
+        return g * 0.0
+
+
+class Sigmoid(Function):
+    def forward(self, x):
+        # exp of a non-positive number only, so large |x| neither overflows nor loses the small side
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        return g * self.output * (1 - self.output)
+
+
+class Relu(Function):
+    """max(x, 0); the gradient at 0 is 0, as PyTorch's."""
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, g):
+        return g * (self.inputs[0]._array > 0).astype(g.dtype)
+
+
+class Cast(Function):
+    """A copy in another dtype (``to``, ``float()``, ``double()``); the gradient goes back in the input's dtype."""
+    torch_name = "ToCopyBackward0"
+
+    def forward(self, x, dtype):
+        return x.astype(dtype)
+
+    def backward(self, g):
+        return g.to(self.inputs[0].dtype)
+
+
+class Clone(Function):
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g):
+        return g
