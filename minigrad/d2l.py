@@ -28,7 +28,8 @@ from .plot import new_axes_grid, save_figure
 from .plot import plot as _plot_series
 from .plot import set_axes
 from .random import normal
-from .tensor import Tensor, tensor, zeros
+from .creation import tensor, zeros
+from .tensor import Tensor
 from .train import Accumulator, Timer, accuracy, evaluate_accuracy
 from .utils.data import DataLoader, TensorDataset
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..data.loader import ArrayDataset
 from ..data.loader import DataLoader as _IndexLoader
-from ..tensor import Tensor, stack
+from ..functions import stack
+from ..tensor import Tensor
 
 
 class Dataset:
