@@ -1,46 +1,96 @@
-"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace`` and their ``_like`` forms."""
+"""Making tensors, with PyTorch's signatures: ``tensor``, ``from_numpy``, ``zeros``, ``ones``, ``full``, ``eye``,
+``arange``, ``linspace``, ``meshgrid`` and the ``_like`` forms. Each takes ``device=`` (the CPU, the only one)."""
 import numpy as np
 
+from .device import check
 from .tensor import Tensor, as_array
 
 
 def _shape(shape):
-    """``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros([2, 3])`` alike."""
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
 
 
-def tensor(data, dtype=None, requires_grad=False):
+def _made(value, dtype, device, requires_grad):
+    check(device)
+    return Tensor(value, dtype=dtype, requires_grad=requires_grad)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new Tensor with its own copy of ``data``."""
+    check(device)
     return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
 
 
-def zeros(*shape, dtype=np.float32, requires_grad=False):
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+def from_numpy(array):
+    """A Tensor sharing ``array``'s memory and dtype, as ``torch.from_numpy``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a numpy.ndarray, got {type(array).__name__}")
+    return Tensor(array)
 
 
-def ones(*shape, dtype=np.float32, requires_grad=False):
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+def zeros(*size, dtype=np.float32, device=None, requires_grad=False):
+    return _made(np.zeros(_shape(size), dtype=dtype), None, device, requires_grad)
 
 
-def zeros_like(input, dtype=None, requires_grad=False):
-    return Tensor(np.zeros_like(as_array(input), dtype=dtype), requires_grad=requires_grad)
+def ones(*size, dtype=np.float32, device=None, requires_grad=False):
+    return _made(np.ones(_shape(size), dtype=dtype), None, device, requires_grad)
 
 
-def ones_like(input, dtype=None, requires_grad=False):
-    return Tensor(np.ones_like(as_array(input), dtype=dtype), requires_grad=requires_grad)
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """``fill_value`` everywhere; the dtype follows the value (float32, int64, bool) unless given, as PyTorch."""
+    return _made(np.full(_shape((size,)), fill_value, dtype=dtype or as_array(fill_value).dtype), None, device,
+                 requires_grad)
 
 
-def full(size, fill_value, dtype=np.float32, requires_grad=False):
-    return Tensor(np.full(size, fill_value, dtype=dtype), requires_grad=requires_grad)
+def eye(n, m=None, dtype=np.float32, device=None, requires_grad=False):
+    return _made(np.eye(n, m, dtype=dtype), None, device, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    return _made(np.zeros_like(as_array(input), dtype=dtype), None, device, requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False):
+    return _made(np.ones_like(as_array(input), dtype=dtype), None, device, requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    return _made(np.full_like(as_array(input), fill_value, dtype=dtype), None, device, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """As ``torch.arange``: integers give int64, any float argument gives float32 (unless ``dtype``)."""
     value = np.arange(start, end, step) if end is not None else np.arange(start)
     if dtype is None and value.dtype.kind == "f":
         dtype = np.float32          # computed in float64, rounded once (what PyTorch's float32 arange gives)
-    return Tensor(value, dtype=dtype, requires_grad=requires_grad)
+    return _made(value, dtype, device, requires_grad)
 
 
-def linspace(start, end, steps, dtype=np.float32, requires_grad=False):
-    return Tensor(np.linspace(start, end, steps, dtype=dtype), requires_grad=requires_grad)
+def linspace(start, end, steps, dtype=np.float32, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``; an integer dtype truncates toward zero, as PyTorch."""
+    value = np.linspace(start, end, steps, dtype=np.float64)
+    if np.dtype(dtype).kind in "iu":
+        value = np.trunc(value)
+    return _made(value.astype(dtype), None, device, requires_grad)
+
+
+def meshgrid(*tensors, indexing="ij"):
+    """Coordinate grids from 1-D tensors: ``indexing='ij'`` (PyTorch's default) puts the first tensor along the
+    first dimension, ``'xy'`` along the second (as numpy's default and the book's contour plots). Gradients flow."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    for t in tensors:
+        if t.ndim > 1:
+            raise ValueError(f"meshgrid expects 0-D or 1-D tensors, got shape {t.shape}")
+    swap = indexing == "xy" and len(tensors) > 1
+    order = [1, 0, *range(2, len(tensors))] if swap else list(range(len(tensors)))
+    shape = tuple(tensors[k].numel() for k in order)
+    grids = []
+    for k, t in enumerate(tensors):
+        place = order.index(k)
+        grids.append(t.reshape(tuple(-1 if d == place else 1 for d in range(len(shape)))).expand(shape))
+    return tuple(grids)

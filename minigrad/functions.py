@@ -42,7 +42,9 @@ def _same_dtype(tensors, op):
 def cat(tensors, dim=0, *, axis=None):
     """Join tensors along an existing dimension."""
     tensors = _same_dtype(tensors, "cat")
-    dim = (axis if axis is not None else dim) % max(tensors[0].ndim, 1)
+    if tensors[0].ndim == 0:
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated (stack them instead)")
+    dim = (axis if axis is not None else dim) % tensors[0].ndim
     try:
         return shape.Cat.apply(*tensors, dim=dim)
     except ValueError:
@@ -60,14 +62,22 @@ def stack(tensors, dim=0, *, axis=None):
     return shape.Stack.apply(*tensors, dim=dim)
 
 
-def _elementwise(name):
-    def apply(input):
-        return getattr(_tensor(input), name)()
+def _method(name):
+    """``minigrad.name(input, ...)``: the method ``input.name(...)``, as PyTorch has both."""
+    def apply(input, *args, **kwargs):
+        return getattr(_tensor(input), name)(*args, **kwargs)
     apply.__name__ = name
-    apply.__doc__ = f"``{name}`` of each element (also the method ``Tensor.{name}``)."
+    apply.__doc__ = f"``input.{name}(...)``: see ``Tensor.{name}``."
     return apply
 
 
-exp, log, sqrt, abs, sin, cos, sinh, cosh, tanh, sigmoid, relu, sign = (
-    _elementwise(n) for n in ("exp", "log", "sqrt", "abs", "sin", "cos", "sinh", "cosh", "tanh", "sigmoid", "relu",
-                              "sign"))
+(exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10,
+ exp2, clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, sum, mean, var, std, logsumexp, max, min,
+ amax, amin, argmax, argmin, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, repeat, gather,
+ masked_fill, tril, triu, clone, numel) = (
+    _method(n) for n in (
+        "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "sign", "square",
+        "neg", "erf", "rsqrt", "log2", "log10", "exp2", "clamp", "clip", "add", "sub", "mul", "div", "pow", "matmul",
+        "mm", "mv", "dot", "norm", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin", "argmax",
+        "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose", "repeat",
+        "gather", "masked_fill", "tril", "triu", "clone", "numel"))

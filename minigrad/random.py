@@ -26,19 +26,22 @@ def get_generator(generator=None):
     return generator
 
 
-def _shape(shape):
+def _shape(shape, size=None):
+    """``randn(2, 3)``, ``randn((2, 3))`` and ``randn(size=(2, 3))`` alike."""
+    if size is not None:
+        return tuple(size) if isinstance(size, (tuple, list)) else (size,)
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
 
 
-def randn(*shape, dtype=np.float32, generator=None, requires_grad=False):
+def randn(*shape, size=None, dtype=np.float32, generator=None, requires_grad=False):
     """Standard normal samples."""
-    value = get_generator(generator).standard_normal(_shape(shape)).astype(dtype)
+    value = get_generator(generator).standard_normal(_shape(shape, size)).astype(dtype)
     return Tensor(value, requires_grad=requires_grad)
 
 
-def rand(*shape, dtype=np.float32, generator=None, requires_grad=False):
+def rand(*shape, size=None, dtype=np.float32, generator=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
-    value = get_generator(generator).random(_shape(shape)).astype(dtype)
+    value = get_generator(generator).random(_shape(shape, size)).astype(dtype)
     return Tensor(value, requires_grad=requires_grad)
 
 

@@ -2,7 +2,8 @@
 
 This module is the plumbing: making tensors, their properties, lifting Python numbers into operands, in-place
 updates and item assignment. The ops (each a ``Function`` with ``forward`` and ``backward`` side by side) live in
-``minigrad/ops/``; ``TensorMethods`` gives the Tensor their method forms (``x * y``, ``x.sum(dim)``, ...).
+``minigrad/ops/``; ``ElementwiseMethods`` and ``AxisMethods`` give the Tensor their method forms (``x * y``,
+``x.sum(dim)``, ...).
 
 A tensor made by an op that autograd follows has a ``grad_fn``: the op's Function object, which keeps the op's
 inputs until backward has used them. Leaves (tensors made by the user, or under ``no_grad``) have none.
@@ -11,14 +12,19 @@ dtypes: floats are float32 unless asked otherwise (``dtype=minigrad.float64``, o
 int64. Mixed operands follow PyTorch's promotion rule (see dtypes.py), and each input's gradient comes back in that
 input's own dtype. Integer and bool tensors (labels, indices, masks) never require grad.
 """
+import weakref
+
 import numpy as np
 
 from . import autograd
+from ._printing import tensor_repr
 from .autograd import is_grad_enabled, no_grad
+from .device import CPU, to_arguments
 from .dtypes import FLOATS, result_type
+from .ops.axis_methods import AxisMethods
 from .ops.function import Closure
-from .ops.methods import TensorMethods, _plain_index
-from .ops.shape import IndexPut
+from .ops.indexing import IndexPut, plain_index, torch_order
+from .ops.methods import ElementwiseMethods
 
 
 def as_array(data, dtype=None):
@@ -41,19 +47,23 @@ def as_array(data, dtype=None):
     return array
 
 
-class Tensor(TensorMethods):
+class Tensor(ElementwiseMethods, AxisMethods):
     """An n-dimensional array with reverse-mode automatic differentiation."""
 
     __array_ufunc__ = None          # numpy arrays on the left defer to our reflected ops (ndarray * Tensor -> Tensor)
     __hash__ = object.__hash__      # == is elementwise, so hashing stays by identity
 
+    # what a new tensor starts with; set on the instance only when it changes (a fast op result needs none of them)
+    grad = None
+    requires_grad = False
+    name = None
+    grad_fn = None              # the Function that made this tensor, while autograd follows it
+    _version = 0                # counts in-place changes (see _inplace)
+    _before_inplace = None      # weak reference to the snapshot a recorded in-place change left behind
+
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
         self._array = as_array(data, dtype)
-        self.grad = None
-        self.requires_grad = False
         self.name = name
-        self.grad_fn = None         # the Function that made this tensor, while autograd follows it
-        self._version = 0           # counts in-place changes, so a graph that saved the old values can refuse
         if requires_grad:
             self.requires_grad_(True)
 
@@ -61,14 +71,18 @@ class Tensor(TensorMethods):
     def from_op(data, parents, op, backward=None):
         """The result of an op: ``op`` (a Function) becomes its grad_fn when some parent requires grad and grad mode
         is on. ``from_op(data, parents, "name", backward)`` wraps a plain backward closure in a Function."""
-        out = Tensor(np.asarray(data))
-        if is_grad_enabled() and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out.grad_fn = Closure(op, backward) if backward is not None else op
-            out.grad_fn.connect(tuple(parents), out)
+        out = Tensor.__new__(Tensor)
+        out._array = data if isinstance(data, np.ndarray) else np.asarray(data)
+        if is_grad_enabled():
+            for parent in parents:
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out.grad_fn = Closure(op, backward) if backward is not None else op
+                    out.grad_fn.connect(tuple(parents), out)
+                    break
         return out
 
-    # ---- the graph ----------------------------------------------------------------------------------------------------
+    # ---- the graph -----------------------------------------------------------------------------------------------
     @property
     def is_leaf(self):
         return self.grad_fn is None
@@ -81,7 +95,7 @@ class Tensor(TensorMethods):
     @property
     def _parents(self):
         """The tensors this one was made from, while its graph is kept."""
-        return () if self.grad_fn is None or self.grad_fn.inputs is None else self.grad_fn.inputs
+        return () if self.grad_fn is None or self.grad_fn.inputs is None else self.grad_fn.parents()
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self._array.dtype not in FLOATS:
@@ -108,7 +122,7 @@ class Tensor(TensorMethods):
     def data(self, value):
         self._array = as_array(value)
 
-    # ---- values out -----------------------------------------------------------------------------------------------
+    # ---- values out ----------------------------------------------------------------------------------------------
     def numpy(self):
         """The numpy array behind this tensor (shared memory); refused while it requires grad, as in PyTorch."""
         if self.requires_grad:
@@ -134,7 +148,31 @@ class Tensor(TensorMethods):
     shape = property(lambda self: self._array.shape)
     dtype = property(lambda self: self._array.dtype)
     ndim = property(lambda self: self._array.ndim)
-    size = property(lambda self: self._array.size)
+    device = property(lambda self: CPU, doc="Always the CPU: minigrad has no other device.")
+    is_cuda = False
+
+    def size(self, dim=None):
+        """The shape, or the length of one dimension (as PyTorch; ``numel()`` counts the elements)."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def numel(self):
+        return self._array.size
+
+    def dim(self):
+        return self._array.ndim
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``: itself when nothing changes."""
+        dtype, copy = to_arguments(*args, **kwargs)
+        out = self if dtype is None else self.astype(dtype)
+        return out.clone() if copy and out is self else out
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        raise RuntimeError("minigrad runs on the CPU only: there is no CUDA device (minigrad.cuda.is_available() "
+                           "is False)")
 
     def __len__(self):
         if self._array.ndim == 0:
@@ -163,23 +201,15 @@ class Tensor(TensorMethods):
         return format(self.item(), spec) if self._array.size == 1 and spec else format(str(self), spec)
 
     def __repr__(self):
-        body = np.array2string(self._array, separator=", ", prefix="Tensor(")
-        extras = []
-        if self._array.dtype != np.float32:
-            extras.append(f"dtype={self._array.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"op={self._op}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        if self.name:
-            extras.append(f"name={self.name!r}")
-        return f"Tensor({body}{''.join(', ' + e for e in extras)})"
+        return tensor_repr(self)
 
-    # ---- operands -------------------------------------------------------------------------------------------------
+    # ---- operands ------------------------------------------------------------------------------------------------
     def _lift(self, value):
         """``value`` as a Tensor: a Python or numpy number takes the dtype PyTorch gives it beside this tensor."""
         if isinstance(value, Tensor):
             return value
+        if isinstance(value, (int, float)) and self._array.dtype.kind == "f":
+            return Tensor(np.asarray(value, dtype=self._array.dtype))      # a number takes a float tensor's dtype
         if isinstance(value, (int, float, bool, np.generic)):
             return Tensor(np.asarray(value, dtype=result_type(self._array, value)))
         return Tensor(value)
@@ -187,28 +217,34 @@ class Tensor(TensorMethods):
     def _operands(self, other, floating=False):
         """This tensor and ``other`` in their common dtype (PyTorch's promotion; float32 for ``floating`` ops on
         integers). A tensor of another dtype is cast by a recorded op, so its gradient comes back in its own."""
+        if isinstance(other, Tensor) and other._array.dtype == self._array.dtype:
+            return self, other                      # the common case, without the promotion rule's work
         other = self._lift(other)
         dtype = result_type(self._array, other._array)
         if floating and dtype.kind != "f":
             dtype = np.dtype(np.float32)
         return self.astype(dtype), other.astype(dtype)
 
-    # ---- in-place updates and item assignment ------------------------------------------------------------------------
+    # ---- in-place updates and item assignment --------------------------------------------------------------------
     def _inplace(self, recorded, plain, *others):
         """Change this tensor in place, as PyTorch does.
 
         A leaf that requires grad changes only under ``no_grad()`` (optimizer updates). A tensor in a graph, or one
-        that takes in a value requiring grad, gets a new history: ``recorded(old, *others)`` with ``old`` holding its
-        previous values and history (PyTorch's rebase). Anything else is changed in its memory by ``plain``. The
-        version count goes up either way, so a graph that used the old values refuses to run backward."""
+        that takes in a value requiring grad, gets a new history: ``recorded(old, *others)``, with ``old`` a snapshot
+        of its previous values and history (PyTorch's rebase); ops that used the tensor before find that snapshot
+        by its version (``Function.parents``), so their gradients stay right. The new values are a new array: a
+        view taken before the change keeps the old values. Anything else is changed in memory by ``plain``; a graph
+        that used the old values then refuses backward, as PyTorch's does."""
         if self.requires_grad and self.grad_fn is None and is_grad_enabled():
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation: change "
                                "it inside `with minigrad.no_grad():` (as optimizers do), or use an out-of-place op")
         if is_grad_enabled() and (self.requires_grad or any(o.requires_grad for o in others)):
             old = Tensor(self._array.copy())
             old.requires_grad, old.grad_fn = self.requires_grad, self.grad_fn
+            old._version, old._before_inplace = self._version, self._before_inplace
             if old.grad_fn is not None:
                 old.grad_fn.reattach(old)
+            self._before_inplace = weakref.ref(old)
             new = recorded(old, *others)
             self._array, self.requires_grad, self.grad_fn = new._array, True, new.grad_fn
             self.grad_fn.reattach(self)
@@ -222,11 +258,11 @@ class Tensor(TensorMethods):
         other = self._lift(other)
         return self._inplace(recorded, lambda a, b: ufunc(a, b, out=a, casting="same_kind"), other)
 
-    def add_(self, other):
-        return self._ufunc_(np.add, Tensor.__add__, other)
+    def add_(self, other, *, alpha=1):
+        return self._ufunc_(np.add, Tensor.__add__, other if alpha == 1 else other * alpha)
 
-    def sub_(self, other):
-        return self._ufunc_(np.subtract, Tensor.__sub__, other)
+    def sub_(self, other, *, alpha=1):
+        return self._ufunc_(np.subtract, Tensor.__sub__, other if alpha == 1 else other * alpha)
 
     def mul_(self, other):
         return self._ufunc_(np.multiply, Tensor.__mul__, other)
@@ -244,8 +280,12 @@ class Tensor(TensorMethods):
 
     def __setitem__(self, index, value):
         """``t[index] = value`` (item, slice, mask or integer-array index), recorded for autograd when it must be."""
-        index = _plain_index(index)
+        index = plain_index(index)
         value = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=self.dtype))
+        order = torch_order(index, self.ndim)
+        if order is not None:           # the value comes in PyTorch's order; numpy wants its own
+            numpy_shape = np.broadcast_to(np.empty((), bool), self.shape)[index].shape
+            value = value.expand(tuple(numpy_shape[k] for k in order)).permute(tuple(np.argsort(order)))
 
         def plain(array, v):
             array[index] = v

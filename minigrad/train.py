@@ -206,7 +206,7 @@ def train(net, train_iter, test_iter, num_epochs, loss, trainer, scheduler=None,
                     f"train: the loss became {value} at epoch {epoch + 1}, batch {i + 1} "
                     f"(lr {_learning_rates(trainer)}); stopping instead of training on garbage. "
                     "Lower the learning rate or check the data.")
-            (l if l.size == 1 else l.mean()).backward()
+            (l if l.numel() == 1 else l.mean()).backward()
             trainer.step()
             metric.add(value * len(X), accuracy(y_hat, y), len(X))
             train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[2]

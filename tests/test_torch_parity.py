@@ -74,3 +74,53 @@ def test_hessian_vector_product_matches_pytorch():
     tg, = torch.autograd.grad((t * torch.cos(np.pi * t) + torch.cosh(2 * t)).sum() * t.sum(), t, create_graph=True)
     thv, = torch.autograd.grad((tg * torch.tensor(v)).sum(), t)
     np.testing.assert_allclose(hv._array, thv.numpy(), rtol=1e-12)
+
+
+POW_POINTS = [  # (base, exponent): zero bases, negative bases, zero exponents, as the op tests of issue 16 met them
+    ([0.0, 0.0, 0.0, 0.0, -2.0, -2.0, 2.0], [2.0, 0.5, 0.0, -0.3, 2.0, 0.5, 0.0]),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pow_gradients_at_zero_and_negative_bases_match_pytorch(dtype):
+    for base, exponent in POW_POINTS:
+        a, b = (mg.tensor(np.array(v, dtype=dtype), requires_grad=True) for v in (base, exponent))
+        ta, tb = (torch.tensor(np.array(v, dtype=dtype), requires_grad=True) for v in (base, exponent))
+        (a ** b).sum().backward()
+        (ta ** tb).sum().backward()
+        for ours, theirs in ((a.grad, ta.grad), (b.grad, tb.grad)):
+            np.testing.assert_allclose(ours._array, theirs.numpy(), rtol=1e-6, equal_nan=True)
+        for p in (0, 2, 0.5, -0.3, 3):      # a Python exponent
+            x, tx = mg.tensor(np.array(base, dtype=dtype), requires_grad=True), torch.tensor(
+                np.array(base, dtype=dtype), requires_grad=True)
+            (x ** p).sum().backward()
+            (tx ** p).sum().backward()
+            np.testing.assert_allclose(x.grad._array, tx.grad.numpy(), rtol=1e-6, equal_nan=True)
+        for s in (0.0, 2.0, -2.0):          # a Python base
+            x, tx = mg.tensor(np.array(exponent, dtype=dtype), requires_grad=True), torch.tensor(
+                np.array(exponent, dtype=dtype), requires_grad=True)
+            (s ** x).sum().backward()
+            (s ** tx).sum().backward()
+            np.testing.assert_allclose(x.grad._array, tx.grad.numpy(), rtol=1e-6, equal_nan=True)
+
+
+@pytest.mark.parametrize("dim", [0, -1, (0,), None])
+def test_reductions_of_a_0d_tensor_over_dim_0_or_minus_1(dim):
+    x, t = mg.tensor(2.5, requires_grad=True), torch.tensor(2.5, requires_grad=True)
+    for reduce in ("sum", "mean", "amax"):
+        out = getattr(x, reduce)(dim) if dim is not None else getattr(x, reduce)()
+        ref = getattr(t, reduce)(dim) if dim is not None else getattr(t, reduce)()
+        assert out.shape == tuple(ref.shape) == () and out.item() == ref.item()
+        (out * 3).backward()
+        (ref * 3).backward()
+    assert x.grad.item() == t.grad.item()
+
+
+def test_permute_with_negative_dims_gives_the_gradient_pytorchs_shape():
+    values = rng.uniform(-1, 1, (2, 3, 4))
+    x, t = mg.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    weights = rng.uniform(size=(4, 2, 3))
+    (x.permute(-1, 0, -2) * weights).sum().backward()
+    (t.permute(-1, 0, -2) * torch.tensor(weights)).sum().backward()
+    assert x.grad.shape == (2, 3, 4)
+    np.testing.assert_array_equal(x.grad._array, t.grad.numpy())

@@ -5,6 +5,7 @@ so ``parameters()``, ``state_dict()`` and the repr need no registration calls.
 """
 import numpy as np
 
+from ..device import to_arguments
 from ..tensor import Tensor
 
 
@@ -135,6 +136,11 @@ class Module:
     def double(self):
         return self.to_dtype(np.float64)
 
+    def to(self, *args, **kwargs):
+        """As PyTorch's: a device (the CPU: minigrad has no other) and/or a float dtype for every parameter."""
+        dtype, _ = to_arguments(*args, **kwargs)
+        return self if dtype is None else self.to_dtype(dtype)
+
     def float(self):
         return self.to_dtype(np.float32)
 
@@ -180,5 +186,5 @@ class Module:
         for name, child in self._modules.items():
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}): {body}")
-        count = sum(p.size for p in self.parameters())
+        count = sum(p.numel() for p in self.parameters())
         return "\n".join(lines) + f"\n)  [{count:,} parameters]"

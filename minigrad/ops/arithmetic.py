@@ -47,8 +47,17 @@ class Mul(Binary):
                 unbroadcast(g * a, b.shape) if self.needs_grad(1) else None)
 
 
+def _quietly(fn):
+    """``fn`` with numpy's floating-point warnings off: 1 / 0 = inf, 0 ** -1 = inf, (-2) ** 0.5 = nan arise silently,
+    as in PyTorch."""
+    def compute(a, b):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return fn(a, b)
+    return staticmethod(compute)
+
+
 class Div(Binary):
-    compute = staticmethod(np.true_divide)
+    compute = _quietly(np.true_divide)
 
     def backward(self, g):
         a, b = self.inputs
@@ -61,12 +70,13 @@ class Pow(Binary):
     b >= 0, and NaN at negative a (log of a negative number)."""
     torch_name = "PowBackward1"
 
-    @staticmethod
-    def compute(a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):     # 0 ** -1 = inf, (-2) ** 0.5 = nan, as PyTorch
-            return np.power(a, b)
+    compute = _quietly(np.power)
 
     def backward(self, g):
+        with np.errstate(divide="ignore", invalid="ignore"):       # 0 * inf at a == 0, as the rule intends
+            return self._gradients(g)
+
+    def _gradients(self, g):
         a, b = self.inputs
         ga = gb = None
         if self.needs_grad(0):
@@ -90,7 +100,8 @@ class PowScalar(Function):
         x, = self.inputs
         if self.exponent == 0:
             return g * 0.0
-        return g * self.exponent * x ** (self.exponent - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * self.exponent * x ** (self.exponent - 1)
 
 
 class Neg(Function):

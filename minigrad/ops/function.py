@@ -37,12 +37,12 @@ class Function:
     def apply(cls, *inputs, **params):
         """Run the op on Tensors ``inputs``; ``params`` (axes, shapes, ...) go to ``forward`` as they are."""
         fn = cls()
-        value = fn.forward(*(x._array for x in inputs), **params)
+        value = fn.forward(*[x._array for x in inputs], **params)
         # Tensor.from_op (reached through an input, so that the rules need not import the Tensor class) connects fn
         # to its inputs and output when autograd is to follow it
         return inputs[0].from_op(value, inputs, fn)
 
-    # ---- the node autograd walks ------------------------------------------------------------------------------------
+    # ---- the node autograd walks ---------------------------------------------------------------------------------
     @property
     def op(self):
         """Short lower-case name of the op (``mul``, ``sum``), as graph_table shows it."""
@@ -71,18 +71,34 @@ class Function:
         """Whether input ``i`` wants a gradient; rules skip the work for those that do not."""
         return self.inputs[i].requires_grad
 
-    def __call__(self, g):
-        """The gradients as a tuple, one per input: what autograd calls."""
+    def parents(self):
+        """The inputs as they were when this op ran: an input changed in place since then is replaced by the
+        snapshot of its old values and history that the change left behind (``Tensor._inplace``)."""
         if self.inputs is None:
             raise RuntimeError(
                 "backward through a graph that was already released: its intermediate values were freed after the "
                 "first backward; pass retain_graph=True to the first backward() or grad() to walk it again")
-        for i, (x, version) in enumerate(zip(self.inputs, self._versions)):
-            if x._version != version:
-                raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: input {i} of {self.name()} (shape {x.shape}) is at version {x._version}; expected "
-                    f"version {version}. Make the change out of place, or clone() the tensor before it")
+        if all(x._version == version for x, version in zip(self.inputs, self._versions)):
+            return self.inputs
+        return tuple(self._at_version(i, x, version) for i, (x, version) in enumerate(zip(self.inputs, self._versions)))
+
+    def _at_version(self, i, x, version):
+        current = x
+        while current is not None and current._version != version:
+            current = current._before_inplace() if current._before_inplace is not None else None
+        if current is None:
+            raise self._modified(i, x, version)
+        return current
+
+    def _modified(self, i, x, version):
+        return RuntimeError(
+            f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"input {i} of {self.name()} (shape {x.shape}) is at version {x._version}; expected version {version}. "
+            f"Make the change out of place, or clone() the tensor before it")
+
+    def __call__(self, g):
+        """The gradients as a tuple, one per input: what autograd calls."""
+        self.inputs = self.parents()
         grads = self.backward(g)
         return grads if isinstance(grads, tuple) else (grads,)
 
@@ -111,6 +127,13 @@ class Closure(Function):
 
     def backward(self, g):
         return tuple(self._rule(g))
+
+    def _at_version(self, i, x, version):
+        """The closure computes with the tensors it captured, so an input changed since cannot be swapped for its
+        past: refused."""
+        if x._version != version:
+            raise self._modified(i, x, version)
+        return x
 
 
 def unbroadcast(g, shape):

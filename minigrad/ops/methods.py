@@ -1,53 +1,18 @@
-"""The Tensor's op methods: each one line or a few that put the arguments in order and call one op's ``apply``.
-
-The rules themselves (forward beside backward) live in arithmetic.py, unary.py, reduction.py and shape.py.
-Arguments follow PyTorch (``dim``, ``keepdim``); numpy's ``axis`` and ``keepdims`` are accepted as PyTorch does.
+"""The Tensor's elementwise methods: arithmetic (with PyTorch's dtype promotion), their PyTorch method forms,
+comparisons, elementwise functions and dtype conversions. Each puts its arguments in order and calls one op's
+``apply``; the rules themselves (forward beside backward) live in arithmetic.py and unary.py.
 """
-import collections
-
 import numpy as np
 
 from . import arithmetic as ar
-from . import reduction as rd
-from . import shape as sh
 from . import unary as un
 
-MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
+
+class ElementwiseMethods:
+    """Mixed into Tensor: the ops that work element by element."""
 
 
-def _dims(dim, ndim, op):
-    """``dim`` (an int, a sequence, or None for all) as a tuple of non-negative dimensions, or None.
-
-    A 0-d tensor accepts dim 0 and -1, as PyTorch does, and reduces over nothing."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    bound = max(ndim, 1)
-    for d in dims:
-        if not -bound <= d < bound:
-            raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions "
-                             f"(expected to be in range of [{-bound}, {bound - 1}])")
-    return () if ndim == 0 else tuple(sorted({int(d) % ndim for d in dims}))
-
-
-def _shape_args(shape):
-    """``f(2, 3)`` and ``f((2, 3))`` alike."""
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
-
-
-def _plain_index(index):
-    """An index as numpy takes it: Tensors and lists become arrays."""
-    if isinstance(index, tuple):
-        return tuple(_plain_index(i) for i in index)
-    if hasattr(index, "_array"):
-        return index._array
-    return np.asarray(index) if isinstance(index, list) else index
-
-
-class TensorMethods:
-    """Mixed into Tensor: arithmetic, elementwise functions, reductions and shape ops."""
-
-    # ---- arithmetic, with broadcasting and PyTorch's dtype promotion --------------------------------------------
+    # ---- arithmetic, with broadcasting and PyTorch's dtype promotion ---------------------------------------------
     def __add__(self, other):
         return ar.Add.apply(*self._operands(other))
 
@@ -92,18 +57,79 @@ class TensorMethods:
     def __rmatmul__(self, other):
         return ar.MatMul.apply(*reversed(self._operands(other)))
 
-    # ---- comparisons: masks, never differentiated --------------------------------------------------------------------
+    # ---- the same as methods, with PyTorch's arguments -----------------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, *, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def matmul(self, other):
+        return self @ other
+
+    def mm(self, mat2):
+        """Product of two matrices (2-D only, as PyTorch's ``mm``)."""
+        return self._checked_product(mat2, 2, 2, "mm")
+
+    def mv(self, vec):
+        """Matrix times vector."""
+        return self._checked_product(vec, 2, 1, "mv")
+
+    def dot(self, other):
+        """Inner product of two vectors."""
+        return self._checked_product(other, 1, 1, "dot")
+
+    def _checked_product(self, other, left, right, op):
+        other = self._lift(other)
+        if (self.ndim, other.ndim) != (left, right):
+            raise RuntimeError(f"{op} expects {left}-D and {right}-D tensors, got shapes {self.shape} and "
+                               f"{other.shape}")
+        return self @ other
+
+    def square(self):
+        return self * self
+
+    def maximum(self, other):
+        return ar.Maximum.apply(*self._operands(other))
+
+    def minimum(self, other):
+        return ar.Minimum.apply(*self._operands(other))
+
+    # ---- comparisons: masks, never differentiated ----------------------------------------------------------------
     def _compare(self, other, fn):
         return type(self)(fn(*(x._array for x in self._operands(other))))
 
-    __eq__ = lambda self, other: self._compare(other, np.equal)
-    __ne__ = lambda self, other: self._compare(other, np.not_equal)
-    __lt__ = lambda self, other: self._compare(other, np.less)
-    __le__ = lambda self, other: self._compare(other, np.less_equal)
-    __gt__ = lambda self, other: self._compare(other, np.greater)
-    __ge__ = lambda self, other: self._compare(other, np.greater_equal)
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
 
-    # ---- elementwise functions ----------------------------------------------------------------------------------------
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    # ---- elementwise functions -----------------------------------------------------------------------------------
     def exp(self):
         return un.Exp.apply(self._floating())
 
@@ -131,6 +157,38 @@ class TensorMethods:
     def sigmoid(self):
         return un.Sigmoid.apply(self._floating())
 
+    def tan(self):
+        return un.Tan.apply(self._floating())
+
+    def log2(self):
+        return un.Log2.apply(self._floating())
+
+    def log10(self):
+        return un.Log10.apply(self._floating())
+
+    def exp2(self):
+        return un.Exp2.apply(self._floating())
+
+    def erf(self):
+        return un.Erf.apply(self._floating())
+
+    def rsqrt(self):
+        return un.Rsqrt.apply(self._floating())
+
+    def clamp(self, min=None, max=None):
+        """Values limited to [min, max] (numbers or tensors); the gradient passes where min <= x <= max, and to a
+        tensor bound where it is taken, as PyTorch's."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given")
+        out = self
+        if min is not None:
+            out = ar.where((out < min)._array, min, out)
+        if max is not None:
+            out = ar.where((out > max)._array, max, out)
+        return out
+
+    clip = clamp
+
     def abs(self):
         return un.Abs.apply(self)
 
@@ -140,123 +198,7 @@ class TensorMethods:
     def relu(self):
         return un.Relu.apply(self)
 
-    # ---- reductions ---------------------------------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Sum.apply(self, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
-
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Mean.apply(self._floating(), dim=_dims(dim, self.ndim, "mean"), keepdim=keepdim)
-
-    def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
-        """Largest entries over ``dim`` (all when it is ``()`` or None); ties share the gradient equally."""
-        dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Amax.apply(self, dim=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
-
-    def amin(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
-        dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Amin.apply(self, dim=_dims(dim, self.ndim, "amin"), keepdim=keepdim)
-
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """``max()``: the largest entry. ``max(dim)``: ``(values, indices)`` along ``dim``, as PyTorch; the
-        gradient goes to the first maximum. ``max(other_tensor)``: ``maximum``. ``axis=`` keeps numpy's meaning."""
-        if hasattr(dim, "_array"):
-            return self.maximum(dim)
-        if axis is not None:
-            return self.amax(axis, keepdim if keepdims is None else keepdims)
-        return rd.Max.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MaxAlong, dim, keepdim)
-
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        if hasattr(dim, "_array"):
-            return self.minimum(dim)
-        if axis is not None:
-            return self.amin(axis, keepdim if keepdims is None else keepdims)
-        return rd.Min.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MinAlong, dim, keepdim)
-
-    def _pick(self, along, dim, keepdim):
-        d, = _dims(dim, self.ndim, "max") or (0,)
-        if self.ndim == 0:
-            return MinMax(self.clone(), type(self)(np.zeros((), dtype=np.int64)))
-        arg = np.argmax if along is rd.MaxAlong else np.argmin
-        indices = np.expand_dims(arg(self._array, axis=d), d)
-        values = along.apply(self, indices=indices, dim=d, keepdim=keepdim)
-        return MinMax(values, type(self)((indices if keepdim else indices.squeeze(d)).astype(np.int64)))
-
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
-        return self._arg(np.argmax, axis if dim is None else dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
-        return self._arg(np.argmin, axis if dim is None else dim, keepdim)
-
-    def _arg(self, arg, dim, keepdim):
-        if dim is None:
-            index = arg(self._array)
-            return type(self)(np.asarray(index).reshape((1,) * self.ndim if keepdim else ()).astype(np.int64))
-        d, = _dims(dim, self.ndim, "argmax") or (0,)
-        return type(self)(np.asarray(arg(self._array, axis=d, keepdims=keepdim)).astype(np.int64))
-
-    def maximum(self, other):
-        return ar.Maximum.apply(*self._operands(other))
-
-    def minimum(self, other):
-        return ar.Minimum.apply(*self._operands(other))
-
-    # ---- shapes -------------------------------------------------------------------------------------------------------
-    def reshape(self, *shape):
-        return sh.Reshape.apply(self, shape=_shape_args(shape))
-
-    view = reshape
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
-
-    def squeeze(self, dim=None):
-        dims = _dims(dim, self.ndim, "squeeze")
-        dims = range(self.ndim) if dims is None else dims
-        return self.reshape(tuple(n for d, n in enumerate(self.shape) if not (d in dims and n == 1)))
-
-    def unsqueeze(self, dim):
-        d = _dims(dim, self.ndim + 1, "unsqueeze")[0]
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
-
-    def permute(self, *dims):
-        """The dimensions in the order ``dims`` (negative ones count from the end)."""
-        dims = _shape_args(dims)
-        order = tuple(int(d) % self.ndim for d in dims) if self.ndim else tuple(dims)
-        if sorted(order) != list(range(self.ndim)):
-            raise ValueError(f"permute: {dims} is not an order of the {self.ndim} dimensions of shape {self.shape}")
-        return sh.Permute.apply(self, dims=order)
-
-    def transpose(self, dim0, dim1, *more):
-        """Swap two dimensions, as ``torch.transpose``; ``permute`` takes a whole order."""
-        if more:
-            raise TypeError(f"transpose swaps two dimensions, as torch.transpose; for a whole order of dimensions "
-                            f"use permute{(dim0, dim1, *more)}")
-        order = list(range(self.ndim))
-        d0, d1 = (_dims(d, self.ndim, "transpose")[0] for d in (dim0, dim1))
-        order[d0], order[d1] = order[d1], order[d0]
-        return sh.Transpose.apply(self, dims=tuple(order))
-
-    swapaxes = swapdims = transpose
-    T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
-    mT = property(lambda self: self.transpose(-2, -1))
-
-    def expand(self, *shape):
-        shape = _shape_args(shape)
-        lead = len(shape) - self.ndim
-        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        return sh.Expand.apply(self, shape=shape)
-
-    broadcast_to = expand
-
-    def __getitem__(self, index):
-        return sh.Index.apply(self, index=_plain_index(index))
-
-    # ---- copies and dtypes --------------------------------------------------------------------------------------------
+    # ---- copies and dtypes ---------------------------------------------------------------------------------------
     def clone(self):
         return un.Clone.apply(self)
 
@@ -264,14 +206,23 @@ class TensorMethods:
         """A copy in another dtype (itself when the dtype is already that); gradients flow back in the original."""
         return self if np.dtype(dtype) == self.dtype else un.Cast.apply(self, dtype=np.dtype(dtype))
 
-    def to(self, dtype):
-        return self.astype(dtype)
-
     def float(self):
         return self.astype(np.float32)
 
     def double(self):
         return self.astype(np.float64)
+
+    def half(self):
+        return self.astype(np.float16)
+
+    def int(self):
+        return self.astype(np.int32)
+
+    def long(self):
+        return self.astype(np.int64)
+
+    def bool(self):
+        return self.astype(np.bool_)
 
     def _floating(self):
         """Integer and bool tensors become float32 for functions that only make sense on floats (as PyTorch)."""

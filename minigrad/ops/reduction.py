@@ -38,6 +38,21 @@ class Mean(Function):
         return restore_reduced(g, self.inputs[0].shape, self.dim, self.keepdim) / self.count
 
 
+class Norm(Function):
+    """sqrt(sum x^2) over ``dim``; its gradient x / norm, taken as 0 where the norm is 0 (PyTorch's choice)."""
+    torch_name = "LinalgVectorNormBackward0"
+
+    def forward(self, x, dim, keepdim):
+        self.dim, self.keepdim = dim, keepdim
+        return np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        norm = restore_reduced(self.output, x.shape, self.dim, self.keepdim)
+        safe = norm + (norm._array == 0)
+        return restore_reduced(g, x.shape, self.dim, self.keepdim) * x / safe
+
+
 class Amax(Function):
     """Largest entries; the gradient is shared equally among tied maxima (as ``torch.amax`` and ``max()``)."""
     pick = staticmethod(np.max)

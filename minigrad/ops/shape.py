@@ -1,4 +1,4 @@
-"""Ops that move entries without computing new ones: reshape, permute, expand, indexing, cat and stack.
+"""Ops that move entries without computing new ones: reshape, permute, expand, cat and stack (indexing.py: the rest).
 
 Each backward puts the gradient back where the entries came from.
 """
@@ -47,73 +47,6 @@ class Expand(Function):
 
     def backward(self, g):
         return unbroadcast(g, self.inputs[0].shape)
-
-
-def _has_integer_array(index):
-    parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in parts)
-
-
-def _index_node_name(index):
-    """PyTorch's node for ``x[index]``: IndexBackward0 with an array index, else the node of the last dimension
-    indexed (Select for an integer, Slice for a slice)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    if any(isinstance(i, np.ndarray) for i in parts):
-        return "IndexBackward0"
-    last = [i for i in parts if i is not Ellipsis and i is not None and i != slice(None)]
-    return "SelectBackward0" if last and isinstance(last[-1], (int, np.integer)) else "SliceBackward0"
-
-
-class Index(Function):
-    """``x[index]`` with numpy's basic and advanced indexing (``index`` holds arrays, not Tensors)."""
-
-    def forward(self, x, index):
-        self.index = index
-        self.torch_name = _index_node_name(index)
-        return x[index]
-
-    def backward(self, g):
-        return IndexAdd.apply(g, index=self.index, shape=self.inputs[0].shape)
-
-
-class IndexAdd(Function):
-    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up): the gradient of ``x[index]``."""
-
-    def forward(self, g, index, shape):
-        self.index = index
-        value = np.zeros(shape, dtype=g.dtype)
-        if _has_integer_array(index):
-            np.add.at(value, index, g)
-        else:
-            value[index] = g
-        return value
-
-    def backward(self, gg):
-        return gg[self.index]
-
-
-class IndexPut(Function):
-    """``x[index] = v`` recorded for autograd (PyTorch's CopySlices): ``x``'s gradient is zero at ``index``, ``v``
-    gets the gradient of the entries it filled."""
-    torch_name = "CopySlices"
-
-    def forward(self, x, v, index):
-        self.index = index
-        out = x.copy()
-        out[index] = v
-        return out
-
-    def backward(self, g):
-        x, v = self.inputs
-        gx = gv = None
-        if self.needs_grad(0):
-            keep = np.ones(x.shape, dtype=g.dtype)
-            keep[self.index] = 0
-            gx = g * keep
-        if self.needs_grad(1):
-            filled = g[self.index]
-            gv = unbroadcast(filled, v.shape)
-        return gx, gv
 
 
 class Cat(Function):

@@ -1,8 +1,11 @@
 """Elementwise functions of one tensor, each forward beside its backward.
 
-float32 ``exp``, ``log``, ``sin``, ``cos`` and ``tanh`` are computed in float64 and rounded once, as PyTorch's
-kernels effectively are: numpy's float32 kernels can be more than one ulp off, which shows in printed digits.
+float32 ``exp``, ``log``, ``sin``, ``cos``, ``tanh`` (and ``tan``, ``log2``, ``log10``, ``exp2``, ``rsqrt``) are
+computed in float64 and rounded once: numpy's float32 kernels can be more than one ulp off, which shows in printed
+digits; rounded once, they are within an ulp of PyTorch's.
 """
+import math
+
 import numpy as np
 
 from .function import Function
@@ -54,6 +57,60 @@ class Tanh(Function):
 
     def backward(self, g):
         return g * (1 - self.output * self.output)
+
+
+class Tan(Function):
+    def forward(self, x):
+        return _rounded_once(np.tan, x)
+
+    def backward(self, g):
+        return g * (1 + self.output * self.output)
+
+
+class Log2(Function):
+    def forward(self, x):
+        return _rounded_once(np.log2, x)
+
+    def backward(self, g):
+        return g / (self.inputs[0] * np.log(2.0))
+
+
+class Log10(Function):
+    def forward(self, x):
+        return _rounded_once(np.log10, x)
+
+    def backward(self, g):
+        return g / (self.inputs[0] * np.log(10.0))
+
+
+class Exp2(Function):
+    def forward(self, x):
+        return _rounded_once(np.exp2, x)
+
+    def backward(self, g):
+        return g * self.output * np.log(2.0)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    """The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x (numpy has none: math.erf per element)."""
+
+    def forward(self, x):
+        return _erf(x.astype(np.float64)).astype(x.dtype)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
+
+
+class Rsqrt(Function):
+    def forward(self, x):
+        return _rounded_once(lambda v: 1 / np.sqrt(v), x)
+
+    def backward(self, g):
+        return g * -0.5 * self.output * self.output * self.output
 
 
 class Sinh(Function):

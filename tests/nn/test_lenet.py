@@ -32,7 +32,7 @@ def test_lenet_shapes():
     net = nn.lenet()
     assert net(mg.randn(3, 1, 28, 28)).shape == (3, 10)
     assert net[:3](mg.randn(3, 1, 28, 28)).shape == (3, 6, 14, 14)
-    assert sum(p.size for p in net.parameters()) == 61706
+    assert sum(p.numel() for p in net.parameters()) == 61706
 
 
 def test_lenet_gradients_match_pytorch_on_real_images():

@@ -1,0 +1,217 @@
+"""The Tensor's methods that work along dimensions: reductions, shapes and indexing. Each puts its arguments in
+order and calls one op's ``apply``; the rules live in reduction.py, shape.py and indexing.py.
+
+Arguments follow PyTorch (``dim``, ``keepdim``); numpy's ``axis`` and ``keepdims`` are accepted as PyTorch does.
+"""
+import collections
+
+import numpy as np
+
+from . import arithmetic as ar
+from . import indexing as ix
+from . import reduction as rd
+from . import shape as sh
+
+MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
+
+
+def _dims(dim, ndim, op):
+    """``dim`` (an int, a sequence, or None for all) as a tuple of non-negative dimensions, or None.
+
+    A 0-d tensor accepts dim 0 and -1, as PyTorch does, and reduces over nothing."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    bound = max(ndim, 1)
+    for d in dims:
+        if not -bound <= d < bound:
+            raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions "
+                             f"(expected to be in range of [{-bound}, {bound - 1}])")
+    return () if ndim == 0 else tuple(sorted({int(d) % ndim for d in dims}))
+
+
+def _shape_args(shape):
+    """``f(2, 3)`` and ``f((2, 3))`` alike."""
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+
+
+class AxisMethods:
+    """Mixed into Tensor: reductions, shape ops and indexing."""
+
+    # ---- reductions ----------------------------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
+        return rd.Sum.apply(self, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
+        return rd.Mean.apply(self._floating(), dim=_dims(dim, self.ndim, "mean"), keepdim=keepdim)
+
+    def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+        """Largest entries over ``dim`` (all when it is ``()`` or None); ties share the gradient equally."""
+        dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
+        return rd.Amax.apply(self, dim=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
+
+    def amin(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
+        return rd.Amin.apply(self, dim=_dims(dim, self.ndim, "amin"), keepdim=keepdim)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``max()``: the largest entry. ``max(dim)``: ``(values, indices)`` along ``dim``, as PyTorch; the
+        gradient goes to the first maximum. ``max(other_tensor)``: ``maximum``. ``axis=`` keeps numpy's meaning."""
+        if hasattr(dim, "_array"):
+            return self.maximum(dim)
+        if axis is not None:
+            return self.amax(axis, keepdim if keepdims is None else keepdims)
+        return rd.Max.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MaxAlong, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if hasattr(dim, "_array"):
+            return self.minimum(dim)
+        if axis is not None:
+            return self.amin(axis, keepdim if keepdims is None else keepdims)
+        return rd.Min.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MinAlong, dim, keepdim)
+
+    def _pick(self, along, dim, keepdim):
+        d, = _dims(dim, self.ndim, "max") or (0,)
+        if self.ndim == 0:
+            return MinMax(self.clone(), type(self)(np.zeros((), dtype=np.int64)))
+        arg = np.argmax if along is rd.MaxAlong else np.argmin
+        indices = np.expand_dims(arg(self._array, axis=d), d)
+        values = along.apply(self, indices=indices, dim=d, keepdim=keepdim)
+        return MinMax(values, type(self)((indices if keepdim else indices.squeeze(d)).astype(np.int64)))
+
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """Variance over ``dim``: the sum of squared deviations over (N - correction); ``correction`` is 1
+        (``unbiased=True``, PyTorch's default) or 0."""
+        correction = (1 if unbiased else 0) if correction is None else correction
+        x, dims = self._floating(), _dims(dim, self.ndim, "var")
+        count = int(np.prod([self.shape[d] for d in (range(self.ndim) if dims is None else dims)]))
+        centered = x - x.mean(dims, keepdim=True)
+        return (centered * centered).sum(dims, keepdim) / np.float64(count - correction if count > correction else 0)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def logsumexp(self, dim=None, keepdim=False):
+        """log(sum(exp(x))) over ``dim``, shifted by the largest entry so that exp never overflows."""
+        x, dims = self._floating(), _dims(dim, self.ndim, "logsumexp")
+        shift = x._array.max(axis=dims, keepdims=True) if x.numel() else np.zeros((1,) * x.ndim, x.dtype)
+        shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+        out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
+        return out if keepdim else out.reshape(tuple(n for d, n in enumerate(out.shape) if dims is not None and
+                                                     d not in dims))
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        return self._arg(np.argmax, axis if dim is None else dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        return self._arg(np.argmin, axis if dim is None else dim, keepdim)
+
+    def _arg(self, arg, dim, keepdim):
+        if dim is None:
+            index = arg(self._array)
+            return type(self)(np.asarray(index).reshape((1,) * self.ndim if keepdim else ()).astype(np.int64))
+        d, = _dims(dim, self.ndim, "argmax") or (0,)
+        return type(self)(np.asarray(arg(self._array, axis=d, keepdims=keepdim)).astype(np.int64))
+
+    # ---- shapes --------------------------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return sh.Reshape.apply(self, shape=_shape_args(shape))
+
+    view = reshape
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
+
+    def squeeze(self, dim=None):
+        dims = _dims(dim, self.ndim, "squeeze")
+        dims = range(self.ndim) if dims is None else dims
+        return self.reshape(tuple(n for d, n in enumerate(self.shape) if not (d in dims and n == 1)))
+
+    def unsqueeze(self, dim):
+        d = _dims(dim, self.ndim + 1, "unsqueeze")[0]
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def permute(self, *dims):
+        """The dimensions in the order ``dims`` (negative ones count from the end)."""
+        dims = _shape_args(dims)
+        order = tuple(int(d) % self.ndim for d in dims) if self.ndim else tuple(dims)
+        if sorted(order) != list(range(self.ndim)):
+            raise ValueError(f"permute: {dims} is not an order of the {self.ndim} dimensions of shape {self.shape}")
+        return sh.Permute.apply(self, dims=order)
+
+    def transpose(self, dim0, dim1, *more):
+        """Swap two dimensions, as ``torch.transpose``; ``permute`` takes a whole order."""
+        if more:
+            raise TypeError(f"transpose swaps two dimensions, as torch.transpose; for a whole order of dimensions "
+                            f"use permute{(dim0, dim1, *more)}")
+        order = list(range(self.ndim))
+        d0, d1 = (_dims(d, self.ndim, "transpose")[0] for d in (dim0, dim1))
+        order[d0], order[d1] = order[d1], order[d0]
+        return sh.Transpose.apply(self, dims=tuple(order))
+
+    swapaxes = swapdims = transpose
+    T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
+    mT = property(lambda self: self.transpose(-2, -1))
+
+    def expand(self, *shape):
+        shape = _shape_args(shape)
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
+        return sh.Expand.apply(self, shape=shape)
+
+    broadcast_to = expand
+
+    def unflatten(self, dim, sizes):
+        d = _dims(dim, self.ndim, "unflatten")[0]
+        return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1:])
+
+    def repeat(self, *sizes):
+        """The tensor tiled ``sizes`` times along each dimension (leading sizes add dimensions), as PyTorch's."""
+        sizes = _shape_args(sizes)
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: {len(sizes)} sizes for a tensor of {self.ndim} dimensions (need at least that)")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        spread = self.reshape(tuple(v for n in shape for v in (1, n)))
+        tiled = spread.expand(tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
+        return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+
+    def gather(self, dim, index):
+        """``out[i][j] = x[index[i][j]][j]`` for dim 0 (and so on): the entries at ``index`` along ``dim``."""
+        d = _dims(dim, self.ndim, "gather")[0]
+        indices = np.asarray(index._array if hasattr(index, "_array") else index)
+        if indices.ndim != self.ndim:
+            raise ValueError(f"gather: index has {indices.ndim} dimensions, the input {self.ndim}")
+        x = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(indices.shape))]
+        return rd.TakeAlong.apply(x, indices=indices.astype(np.int64), dim=d)
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` holds (broadcast), else the tensor's own entries; the dtype stays the tensor's."""
+        mask = np.asarray(mask._array if hasattr(mask, "_array") else mask, dtype=bool)
+        value = value.astype(self.dtype) if hasattr(value, "_array") else type(self)(np.asarray(value, self.dtype))
+        return ar.where(mask, value, self)
+
+    def tril(self, diagonal=0):
+        """The lower triangle (entries on and below ``diagonal``) of the last two dimensions; zeros elsewhere."""
+        return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+
+    def triu(self, diagonal=0):
+        return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+
+    def __getitem__(self, index):
+        """Basic and advanced indexing, numpy's where PyTorch agrees, PyTorch's order where not (indexing.py)."""
+        index = ix.plain_index(index)
+        out = ix.Index.apply(self, index=index)
+        order = ix.torch_order(index, self.ndim)
+        return out if order is None else out.permute(order)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The 2-norm (``p`` 2 or "fro") of all entries or along ``dim``, else ``(sum |x|^p)^(1/p)``; the gradient
+        at a zero vector is 0, as PyTorch's."""
+        if p in ("fro", 2):
+            return rd.Norm.apply(self._floating(), dim=_dims(dim, self.ndim, "norm"), keepdim=keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
