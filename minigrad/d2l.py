@@ -24,6 +24,8 @@ from . import nn
 from .autograd import no_grad
 from .data.cache import Dataset as _DataSet
 from .data.cache import RemoteFile, locate_or_download, read_verified
+from .device import check as check_device
+from .device import device
 from .plot import new_axes_grid, save_figure
 from .plot import plot as _plot_series
 from .plot import set_axes
@@ -158,7 +160,6 @@ class Animator:
 
 def try_gpu(i=0):
     """The book's "GPU i if there is one, else the CPU": with minigrad, always the CPU."""
-    from . import device
     return device("cpu")
 
 
@@ -242,9 +243,7 @@ def evaluate_loss(net, data_iter, loss):
 
 def evaluate_accuracy_gpu(net, data_iter, device=None):
     """The fraction of examples of ``data_iter`` that ``net`` classifies right, in eval mode, on the CPU."""
-    if device is not None:
-        from . import device as as_device
-        as_device(device)   # refuses anything but the CPU, with minigrad's message
+    check_device(device)   # refuses anything but the CPU, with minigrad's message
     return evaluate_accuracy(net, data_iter)
 
 
