@@ -22,7 +22,7 @@ settings = common.start(__file__)  # --out, --quick; instant already, so quick m
 
 
 def as_tensor(x):
-    return mg.tensor(x, dtype=np.float64)
+    return mg.tensor(x, dtype=mg.float64)
 
 
 # 11.3.1 One-dimensional gradient descent on f(x) = x^2.
@@ -46,7 +46,7 @@ def gd(eta, f_grad):
 def show_trace(results, f, name, title):
     """Plot f around the trace and the iterates on it; save the figure and the trace."""
     n = max(abs(min(results)), abs(max(results)))
-    f_line = mg.arange(-n, n, 0.01, dtype=np.float64)
+    f_line = mg.arange(-n, n, 0.01, dtype=mg.float64)
     axes = plot([f_line, results], [f(f_line), f(as_tensor(results))], "x", "f(x)", fmts=["-", "-o"])
     common.save_trace(name, results)
     common.save_figure(axes, name, title)

@@ -16,7 +16,6 @@ from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
 from chapters.ch11.common import show_trace_2d
 from minigrad import d2l
 from minigrad import optim
-from minigrad.data import get_data_ch11
 
 DATA_SETS = ("airfoil",)
 
@@ -52,22 +51,22 @@ show_trace_2d(f_2d, d2l.train_2d(adagrad_2d, f_grad=f_2d_grad), "adagrad_2d_eta2
 
 # 11.7.4 Implementation from scratch: the state s has the shape of its parameter.
 def init_adagrad_states(feature_dim):
-    s_w = mg.zeros(feature_dim, 1)
+    s_w = mg.zeros((feature_dim, 1))
     s_b = mg.zeros(1)
     return (s_w, s_b)
 
 
 def adagrad(params, states, hyperparams):
     eps = 1e-6
-    with mg.no_grad():
-        for p, s in zip(params, states):
-            s.add_(p.grad ** 2)
-            p.sub_(hyperparams["lr"] * p.grad / mg.sqrt(s + eps))
-            p.grad.zero_()
+    for p, s in zip(params, states):
+        with mg.no_grad():
+            s[:] += mg.square(p.grad)
+            p[:] -= hyperparams["lr"] * p.grad / mg.sqrt(s + eps)
+        p.grad.data.zero_()
 
 
 # A larger learning rate than minibatch SGD's.
-data_iter, feature_dim = get_data_ch11(batch_size=10)
+data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
 train_ch11(adagrad, init_adagrad_states(feature_dim), {"lr": 0.1}, data_iter, feature_dim)
 
 # 11.7.5 Concise implementation.
