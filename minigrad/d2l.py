@@ -22,6 +22,8 @@ from matplotlib import pyplot as plt
 from . import data as _data
 from . import nn
 from .autograd import no_grad
+from .creation import tensor, zeros
+from .data.airfoil import AIRFOIL, AIRFOIL_FILE
 from .data.cache import Dataset as _DataSet
 from .data.cache import RemoteFile, locate_or_download, read_verified
 from .device import check as check_device
@@ -30,7 +32,6 @@ from .plot import new_axes_grid, save_figure
 from .plot import plot as _plot_series
 from .plot import set_axes
 from .random import normal
-from .creation import tensor, zeros
 from .tensor import Tensor
 from .train import Accumulator, Timer, accuracy, evaluate_accuracy
 from .utils.data import DataLoader, TensorDataset
@@ -41,7 +42,8 @@ __all__ = ["Accumulator", "Animator", "DATA_HUB", "DATA_URL", "Timer", "accuracy
            "train_2d", "train_ch11", "train_concise_ch11", "try_gpu", "use_svg_display"]
 
 DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
-DATA_HUB = {"airfoil": (DATA_URL + "airfoil_self_noise.dat", "76e5be1548fd8222e5074cf0faae75edff8cf93f")}
+DATA_HUB = {"airfoil": (AIRFOIL_FILE.url, AIRFOIL_FILE.digest)}   # DATA_URL + 'airfoil_self_noise.dat', its sha1
+_DATA_SETS = {AIRFOIL_FILE.url: AIRFOIL}   # files minigrad.data knows: looked for where its loaders look
 FIGURE_DIR_VARIABLE = "MINIGRAD_FIGURES"   # where Animator keeps its PNGs in a terminal (default: d2l_figures)
 
 
@@ -180,7 +182,7 @@ def download(url, folder="../data", sha1_hash=None):
         raise ValueError(f"download: no sha1_hash for {url}; minigrad only keeps files it can check")
     name = url.rsplit("/", 1)[-1]
     remote = RemoteFile(name, url, "sha1", sha1_hash)
-    data_set = _DataSet(name=Path(name).stem, title=name, files=(remote,))
+    data_set = _DATA_SETS.get(url) or _DataSet(name=Path(name).stem, title=name, files=(remote,))
     located = locate_or_download(data_set, root=folder)
     path = located.paths[name]
     read_verified(path, remote)
