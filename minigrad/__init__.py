@@ -7,10 +7,10 @@ from .device import device
 from .dtypes import (bool, double, float, float16, float32, float64, half, int, int8, int16, int32, int64, long,
                      uint8)
 from .functions import (abs, add, amax, amin, argmax, argmin, cat, clamp, clip, clone, concat, concatenate, cos, cosh,
-                        div, dot, erf, exp, exp2, flatten, gather, log, log2, log10, logsumexp, masked_fill, matmul,
-                        max, maximum, mean, min, minimum, mm, mul, mv, neg, norm, numel, permute, pow, relu, repeat,
-                        reshape, rsqrt, sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, std, sub, sum, tan,
-                        tanh, transpose, tril, triu, unflatten, unsqueeze, var, where)
+                        div, dot, erf, exp, exp2, flatten, gather, log, log10, log2, logsumexp, masked_fill, matmul,
+                        max, maximum, mean, min, minimum, mm, mul, mv, neg, norm, numel, permute, pow, prod, relu,
+                        repeat, reshape, rsqrt, sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, std, sub, sum,
+                        tan, tanh, transpose, tril, triu, unflatten, unsqueeze, var, where)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import get_generator, manual_seed, normal, rand, randint, randn
 from .serialization import load, save

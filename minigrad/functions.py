@@ -71,13 +71,13 @@ def _method(name):
     return apply
 
 
-(exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10,
- exp2, clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, sum, mean, var, std, logsumexp, max, min,
+(exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10, exp2,
+ clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, prod, sum, mean, var, std, logsumexp, max, min,
  amax, amin, argmax, argmin, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, repeat, gather,
  masked_fill, tril, triu, clone, numel) = (
     _method(n) for n in (
         "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "sign", "square",
         "neg", "erf", "rsqrt", "log2", "log10", "exp2", "clamp", "clip", "add", "sub", "mul", "div", "pow", "matmul",
-        "mm", "mv", "dot", "norm", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin", "argmax",
-        "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose", "repeat",
-        "gather", "masked_fill", "tril", "triu", "clone", "numel"))
+        "mm", "mv", "dot", "norm", "prod", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin",
+        "argmax", "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
+        "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel"))

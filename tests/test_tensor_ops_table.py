@@ -43,6 +43,10 @@ OPS = {
     "var biased": (lambda L, a: a.var(0, unbiased=False), [r(3, 4)], True),
     "std dim": (lambda L, a: a.std(dim=1), [r(3, 4)], True),
     "std correction 0": (lambda L, a: a.std(dim=(0, 1), correction=0), [r(3, 4)], True),
+    "prod": (lambda L, a: a.prod(), [r(2, 3)], True),
+    "prod dim keepdim": (lambda L, a: a.prod(1, keepdim=True), [r(3, 4)], True),
+    "prod with zeros": (lambda L, a: L.prod(a, dim=-1), [np.array([[0.0, 2.0, 3.0], [0.0, 0.0, 1.5], [1.0, 2.0, 3.0]])],
+                        False),        # first derivatives exact at zeros; second ones are not (nor PyTorch's)
     "logsumexp": (lambda L, a: a.logsumexp(1), [r(3, 4)], True),
     "logsumexp keepdim negative": (lambda L, a: a.logsumexp(-2, keepdim=True) * 2, [r(2, 3, 4)], True),
     "logsumexp large": (lambda L, a: L.logsumexp(a * 400, dim=0), [r(3, 2)], True),

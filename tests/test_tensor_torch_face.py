@@ -117,6 +117,16 @@ def test_method_forms_of_the_arithmetic():
         x.mm(m)
 
 
+def test_mask_operators_and_builtin_abs():
+    m, tm = both([True, False, True], "bool")
+    n, tn = both([True, True, False], "bool")
+    for op in (lambda a, b: ~a, lambda a, b: a & b, lambda a, b: a | b, lambda a, b: a ^ b):
+        same(op(m, n), op(tm, tn))
+    x, t = both([-1.5, 2.0])
+    same(abs(x), abs(t))
+    same(+x, +t)
+
+
 def test_norm_value_and_gradient_including_the_zero_vector():
     for values in ([3.0, -4.0], [0.0, 0.0]):
         x, t = both(values, "float64", requires_grad=True)

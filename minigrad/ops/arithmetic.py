@@ -168,25 +168,18 @@ def where(mask, a, b):
 
 class Maximum(Function):
     """Elementwise max; where the two are equal each gets half the gradient (as ``torch.maximum``)."""
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
 
     def forward(self, a, b):
-        return np.maximum(a, b)
+        return self.pick(a, b)
 
     def backward(self, g):
         a, b = self.inputs
-        share_a = ((a._array > b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
+        share_a = (self.wins(a._array, b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
         return (unbroadcast(g * share_a, a.shape) if self.needs_grad(0) else None,
                 unbroadcast(g * (1 - share_a), b.shape) if self.needs_grad(1) else None)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """Elementwise min; ties share the gradient equally (as ``torch.minimum``)."""
-
-    def forward(self, a, b):
-        return np.minimum(a, b)
-
-    def backward(self, g):
-        a, b = self.inputs
-        share_a = ((a._array < b._array) + 0.5 * (a._array == b._array)).astype(g.dtype)
-        return (unbroadcast(g * share_a, a.shape) if self.needs_grad(0) else None,
-                unbroadcast(g * (1 - share_a), b.shape) if self.needs_grad(1) else None)
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)

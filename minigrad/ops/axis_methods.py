@@ -47,6 +47,9 @@ class AxisMethods:
         dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
         return rd.Mean.apply(self._floating(), dim=_dims(dim, self.ndim, "mean"), keepdim=keepdim)
 
+    def prod(self, dim=None, keepdim=False):
+        return rd.Prod.apply(self, dim=_dims(dim, self.ndim, "prod"), keepdim=keepdim)
+
     def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
         """Largest entries over ``dim`` (all when it is ``()`` or None); ties share the gradient equally."""
         dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)

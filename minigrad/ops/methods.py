@@ -129,6 +129,19 @@ class ElementwiseMethods:
     def __ge__(self, other):
         return self._compare(other, np.greater_equal)
 
+    def __and__(self, other):
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._compare(other, np.bitwise_xor)
+
+    def __invert__(self):
+        """``~mask``: logical not of a bool tensor (bitwise not of an integer one), as PyTorch."""
+        return type(self)(np.invert(self._array))
+
     # ---- elementwise functions -----------------------------------------------------------------------------------
     def exp(self):
         return un.Exp.apply(self._floating())
@@ -191,6 +204,11 @@ class ElementwiseMethods:
 
     def abs(self):
         return un.Abs.apply(self)
+
+    __abs__ = abs
+
+    def __pos__(self):
+        return self
 
     def sign(self):
         return un.Sign.apply(self)

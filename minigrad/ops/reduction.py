@@ -4,6 +4,7 @@
 """
 import numpy as np
 
+from .arithmetic import where
 from .function import Function
 
 
@@ -36,6 +37,26 @@ class Mean(Function):
 
     def backward(self, g):
         return restore_reduced(g, self.inputs[0].shape, self.dim, self.keepdim) / self.count
+
+
+class Prod(Function):
+    """Product over ``dim``. The gradient of each entry is the product of the others, written so that zeros work
+    (as PyTorch's): with no zero it is prod / x; with one zero, the zero's entry gets the product of the rest and the
+    others 0; with two or more, all 0."""
+
+    def forward(self, x, dim, keepdim):
+        self.dim, self.keepdim = dim, keepdim
+        self.torch_name = "ProdBackward0" if dim is None else "ProdBackward1"
+        return np.asarray(np.prod(x, axis=dim, keepdims=keepdim))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        zero = x._array == 0
+        zeros = zero.sum(axis=self.dim, keepdims=True)
+        ones_for_zeros = where(zero, 1.0, x)
+        rest = Prod.apply(ones_for_zeros, dim=self.dim, keepdim=True)
+        others = where(zero, where(zeros == 1, rest, 0.0), where(zeros == 0, rest / ones_for_zeros, 0.0))
+        return restore_reduced(g, x.shape, self.dim, self.keepdim) * others
 
 
 class Norm(Function):
