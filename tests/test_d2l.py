@@ -142,6 +142,16 @@ def test_animator_keeps_a_png_up_to_date_and_prints_nothing(tmp_path, capsys):
     assert [t.get_text() for t in animator.axes[0].get_legend().get_texts()] == ["train loss", "test acc"]
 
 
+def test_animator_shows_a_window_only_with_a_window_backend(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(plt, "pause", pauses.append)
+    animator = d2l.Animator()
+    animator.add(1, 0.5)                                 # the tests' backend is Agg: files only
+    monkeypatch.setattr(plt, "get_backend", lambda: "TkAgg")
+    animator.add(2, 0.25)
+    assert len(pauses) == 1
+
+
 def test_animator_with_path_false_stays_off_pyplot_and_writes_nothing(tmp_path):
     before = plt.get_fignums()
     animator = d2l.Animator(ylim=[0, 1], path=False)
