@@ -68,11 +68,17 @@ class Tensor(ElementwiseMethods, AxisMethods):
             self.requires_grad_(True)
 
     @staticmethod
+    def _wrap(array):
+        """A Tensor around ``array`` as it is (the fast path for op results and lifted numbers)."""
+        out = Tensor.__new__(Tensor)
+        out._array = array
+        return out
+
+    @staticmethod
     def from_op(data, parents, op, backward=None):
         """The result of an op: ``op`` (a Function) becomes its grad_fn when some parent requires grad and grad mode
         is on. ``from_op(data, parents, "name", backward)`` wraps a plain backward closure in a Function."""
-        out = Tensor.__new__(Tensor)
-        out._array = data if isinstance(data, np.ndarray) else np.asarray(data)
+        out = Tensor._wrap(data if isinstance(data, np.ndarray) else np.asarray(data))
         if is_grad_enabled():
             for parent in parents:
                 if parent.requires_grad:
@@ -209,7 +215,7 @@ class Tensor(ElementwiseMethods, AxisMethods):
         if isinstance(value, Tensor):
             return value
         if isinstance(value, (int, float)) and self._array.dtype.kind == "f":
-            return Tensor(np.asarray(value, dtype=self._array.dtype))      # a number takes a float tensor's dtype
+            return Tensor._wrap(np.asarray(value, dtype=self._array.dtype))    # a number takes a float tensor's dtype
         if isinstance(value, (int, float, bool, np.generic)):
             return Tensor(np.asarray(value, dtype=result_type(self._array, value)))
         return Tensor(value)

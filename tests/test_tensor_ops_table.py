@@ -68,6 +68,9 @@ OPS = {
     "argmax keepdim": (lambda L, a: a * a.argmax(1, keepdim=True).to(a.dtype), [r(3, 4)], True),
     "sum of 0-d over dim -1": (lambda L, a: a.sum(-1) * a.sum(0), [np.array(1.5)], True),
     "mean of 0-d keepdim": (lambda L, a: a.mean(0, keepdim=True) * a, [np.array(1.5)], True),
+    "sum of an empty tensor": (lambda L, a: a.sum(0) + 1, [np.zeros((0, 3))], True),
+    "logsumexp of an empty dim": (lambda L, a: a.logsumexp(0), [np.zeros((0, 2))], True),
+    "cat with an empty tensor": (lambda L, a, b: L.cat([a, b], dim=0) * 2, [np.zeros((0, 3)), r(2, 3)], True),
     "max along dim of 0-d": (lambda L, a: a.max(0).values * a, [np.array(1.5)], False),
 }
 

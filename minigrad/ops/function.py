@@ -78,7 +78,10 @@ class Function:
             raise RuntimeError(
                 "backward through a graph that was already released: its intermediate values were freed after the "
                 "first backward; pass retain_graph=True to the first backward() or grad() to walk it again")
-        if all(x._version == version for x, version in zip(self.inputs, self._versions)):
+        for x, version in zip(self.inputs, self._versions):
+            if x._version != version:
+                break
+        else:
             return self.inputs
         return tuple(self._at_version(i, x, version) for i, (x, version) in enumerate(zip(self.inputs, self._versions)))
 
