@@ -297,3 +297,30 @@ def test_train_concise_ch11_returns_nothing_and_can_draw_elsewhere(tmp_path, cap
 def test_a_run_that_never_evaluates_says_why():
     with pytest.raises(ValueError, match="never reached a multiple of 200"):
         d2l.train_concise_ch11(optim.SGD, {"lr": 0.05}, linear_data(n=150), 1, animator=d2l.Animator(path=False))
+
+
+def test_load_data_fashion_mnist_gives_the_books_batches():
+    system = Path("/usr/share/datasets/fashion-mnist")
+    if not (system / "t10k-labels-idx1-ubyte.gz").is_file():
+        pytest.skip(f"Fashion-MNIST is not in {system}")
+    train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size=256)
+    X, y = next(iter(test_iter))
+    assert tuple(X.shape) == (256, 1, 28, 28) and X.dtype == np.float32 and y.dtype == np.int64
+    assert 0 <= X.numpy().min() and X.numpy().max() <= 1
+    assert y.tolist()[:5] == [9, 2, 1, 1, 6]           # the test set's first labels, in file order
+    assert len(train_iter) == 235 and len(test_iter) == 40
+
+
+def test_get_data_ch11_standardises_the_airfoil_rows(monkeypatch):
+    shared = [p / "shared" / "data" for p in Path(__file__).resolve().parents
+              if (p / "shared" / "data" / "airfoil_self_noise.dat").is_file()]
+    if not shared:
+        pytest.skip("no shared/data/airfoil_self_noise.dat beside the repository")
+    monkeypatch.setenv("MINIGRAD_DATA", str(shared[0]))
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size=10, n=1500)
+    X, y = next(iter(data_iter))
+    assert feature_dim == 5 and tuple(X.shape) == (10, 5) and tuple(y.shape) == (10,)
+    assert len(data_iter) == 150
+    rows = np.concatenate([np.column_stack([X.numpy(), y.numpy()]) for X, y in data_iter])
+    np.testing.assert_allclose(rows.mean(axis=0), 0, atol=0.01)   # 1500 of the 1503 rows standardised together
+    np.testing.assert_allclose(rows.std(axis=0), 1, atol=0.01)
