@@ -1,5 +1,5 @@
 """minigrad: a small, readable, numpy-only reverse-mode autograd engine, with PyTorch's names."""
-from . import cuda, nn, optim
+from . import cuda, nn, optim, utils
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, eye, from_numpy, full, full_like, linspace, meshgrid, ones, ones_like, tensor, zeros,
                        zeros_like)

@@ -1,6 +1,6 @@
 """What several chapter-11 scripts share: the command line, figure saving, first and second derivatives by
-autograd, and the 2-D trace machinery of section 11.3 (``train_2d`` / ``show_trace_2d``), reused by 11.4 and
-11.6-11.8.
+autograd, and ``show_trace_2d``: the book's ``d2l.show_trace_2d`` (section 11.3, reused by 11.4 and 11.6-11.8)
+saved as a figure with its trace.
 
 Every script starts with ``settings = common.start(__file__)``. It reads
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 import minigrad as mg
+from minigrad import d2l
 from minigrad import plot as mgplot
 from minigrad.fileio import write_atomically
 
@@ -125,33 +126,9 @@ def second_derivative(f):
     return f_hess
 
 
-def train_2d(trainer, steps=20, f_grad=None):
-    """Optimize a 2-D objective with ``trainer``, starting at (-5, -2); print and return the trace.
-
-    ``trainer(x1, x2, s1, s2[, f_grad])`` returns the next ``(x1, x2, s1, s2)``; ``s1`` and ``s2`` are
-    state that later methods (momentum, AdaGrad, RMSProp) keep between steps.
-    """
-    x1, x2, s1, s2 = -5.0, -2.0, 0.0, 0.0
-    results = [(x1, x2)]
-    for step in range(steps):
-        if f_grad:
-            x1, x2, s1, s2 = trainer(x1, x2, s1, s2, f_grad)
-        else:
-            x1, x2, s1, s2 = trainer(x1, x2, s1, s2)
-        results.append((float(x1), float(x2)))
-    print(f"epoch {step + 1}, x1: {float(x1):f}, x2: {float(x2):f}")
-    return results
-
-
 def show_trace_2d(f, results, name, title):
-    """Draw the trace of ``train_2d`` over the contour lines of ``f(x1, x2)``; save figure and trace."""
+    """``d2l.show_trace_2d`` on a figure of its own, saved with the points of the trace beside it."""
     axes = mgplot.new_axes()
-    axes.plot(*zip(*results), "-o", color="#ff7f0e")
-    grid1, grid2 = np.meshgrid(np.arange(-5.5, 1.0, 0.1), np.arange(-3.0, 1.0, 0.1), indexing="ij")
-    with mg.no_grad():
-        heights = f(mg.tensor(grid1), mg.tensor(grid2)).numpy()
-    axes.contour(grid1, grid2, heights, colors="#1f77b4")
-    axes.set_xlabel("x1")
-    axes.set_ylabel("x2")
+    d2l.show_trace_2d(f, results, axes=axes)
     save_trace(name, results)
     return save_figure(axes, name, title)

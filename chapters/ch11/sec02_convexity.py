@@ -32,8 +32,8 @@ def h(x):
     return mg.exp(0.5 * x)  # convex
 
 
-x = mg.arange(-2, 2, 0.01, dtype=np.float64)
-segment = mg.tensor([-1.5, 1.0], dtype=np.float64)
+x = mg.arange(-2, 2, 0.01, dtype=mg.float64)
+segment = mg.tensor([-1.5, 1.0], dtype=mg.float64)
 for ax, func in zip(new_axes_grid(1, 3, figsize=(9, 3)), [f, g, h]):
     plot([x, segment], [func(x), func(segment)], "x", "f(x)", axes=ax)
     ax.set_title({f: "0.5 x^2 (convex)", g: "cos(pi x) (nonconvex)", h: "exp(0.5 x) (convex)"}[func])
@@ -42,8 +42,8 @@ common.save_figure(ax, "convex_nonconvex", "Convex and nonconvex functions with 
 
 def chord_gap(func, a, b, lambdas):
     """min over lambda of chord - graph on [a, b]; negative means the chord dips below the graph."""
-    lambdas = mg.tensor(lambdas, dtype=np.float64)
-    chord = lambdas * func(mg.tensor(a, dtype=np.float64)) + (1 - lambdas) * func(mg.tensor(b, dtype=np.float64))
+    lambdas = mg.tensor(lambdas, dtype=mg.float64)
+    chord = lambdas * func(mg.tensor(a, dtype=mg.float64)) + (1 - lambdas) * func(mg.tensor(b, dtype=mg.float64))
     graph = func(lambdas * a + (1 - lambdas) * b)
     return (chord - graph).numpy().min()
 

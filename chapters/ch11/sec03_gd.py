@@ -14,14 +14,15 @@ import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.common import show_trace_2d, train_2d  # the book defines them here; 11.4-11.8 reuse them
+from chapters.ch11.common import show_trace_2d
+from minigrad import d2l
 from minigrad.plot import plot
 
 settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 
 
 def as_tensor(x):
-    return mg.tensor(x, dtype=np.float64)
+    return mg.tensor(x, dtype=mg.float64)
 
 
 # 11.3.1 One-dimensional gradient descent on f(x) = x^2.
@@ -45,7 +46,7 @@ def gd(eta, f_grad):
 def show_trace(results, f, name, title):
     """Plot f around the trace and the iterates on it; save the figure and the trace."""
     n = max(abs(min(results)), abs(max(results)))
-    f_line = mg.arange(-n, n, 0.01, dtype=np.float64)
+    f_line = mg.arange(-n, n, 0.01, dtype=mg.float64)
     axes = plot([f_line, results], [f(f_line), f(as_tensor(results))], "x", "f(x)", fmts=["-", "-o"])
     common.save_trace(name, results)
     common.save_figure(axes, name, title)
@@ -84,7 +85,7 @@ def gd_2d(x1, x2, s1, s2, f_grad):
 
 
 eta = 0.1
-show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d", "Gradient descent on x1^2 + 2 x2^2")
+show_trace_2d(f_2d, d2l.train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d", "Gradient descent on x1^2 + 2 x2^2")
 
 
 # 11.3.3.1 Newton's method: x <- x - eta f'(x) / f''(x), with f'' the Hessian in one dimension, taken by

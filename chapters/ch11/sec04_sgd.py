@@ -13,7 +13,8 @@ import math
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.common import show_trace_2d, train_2d
+from chapters.ch11.common import show_trace_2d
+from minigrad import d2l
 
 settings = common.start(__file__)  # --out, --quick; instant already, so quick mode changes nothing here
 mg.manual_seed(0)
@@ -43,7 +44,7 @@ def constant_lr():
 
 eta = 0.1
 lr = constant_lr  # Constant learning rate
-show_trace_2d(f, train_2d(sgd, steps=50, f_grad=f_grad), "sgd_constant_lr", "SGD, constant learning rate")
+show_trace_2d(f, d2l.train_2d(sgd, steps=50, f_grad=f_grad), "sgd_constant_lr", "SGD, constant learning rate")
 
 
 # 11.4.2 Dynamic learning rate. Exponential decay: eta(t) = eta_0 exp(-0.1 t).
@@ -56,7 +57,7 @@ def exponential_lr():
 
 t = 1
 lr = exponential_lr
-show_trace_2d(f, train_2d(sgd, steps=1000, f_grad=f_grad), "sgd_exponential_lr",
+show_trace_2d(f, d2l.train_2d(sgd, steps=1000, f_grad=f_grad), "sgd_exponential_lr",
               "SGD, exponentially decaying learning rate")
 # Why it stalls far from (0, 0): the steps it may still take add up to less than 1.
 print(f"sum of the 1000 exponentially decaying learning rates: "
@@ -73,5 +74,5 @@ def polynomial_lr():
 
 t = 1
 lr = polynomial_lr
-show_trace_2d(f, train_2d(sgd, steps=50, f_grad=f_grad), "sgd_polynomial_lr",
+show_trace_2d(f, d2l.train_2d(sgd, steps=50, f_grad=f_grad), "sgd_polynomial_lr",
               "SGD, polynomially decaying learning rate")

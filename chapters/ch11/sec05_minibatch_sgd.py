@@ -15,10 +15,8 @@ import numpy as np
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from minigrad import optim
-from minigrad.data import get_data_ch11
+from minigrad import d2l, optim
 from minigrad.plot import plot
-from minigrad.train import Timer
 
 DATA_SETS = ("airfoil",)
 
@@ -35,8 +33,8 @@ def gigaflops(seconds, rows=256):
     return 2 * rows * 256 * 256 / seconds / 1e9
 
 
-def time_products(name, B, C, A, dot, matvec, matmul, store, repeats=5):
-    """Time the four ways of computing A = BC; ``store(A, index, value)`` writes into A.
+def time_products(name, B, C, A, dot, mv, mm, repeats=5):
+    """Time the four ways of computing A = BC with the library's ``dot``, ``mv`` and ``mm``, writing into A.
 
     The element-by-element product runs once (it takes long enough to time); the three fast ones run
     ``repeats`` times and the fastest counts, so that one hiccup of a shared machine does not decide.
@@ -44,22 +42,22 @@ def time_products(name, B, C, A, dot, matvec, matmul, store, repeats=5):
     def element_wise():  # Compute A = BC one element at a time
         for i in range(element_rows):
             for j in range(256):
-                store(A, (i, j), dot(B[i, :], C[:, j]))
+                A[i, j] = dot(B[i, :], C[:, j])
 
     def column_wise():  # Compute A = BC one column at a time
         for j in range(256):
-            store(A, (slice(None), j), matvec(B, C[:, j]))
+            A[:, j] = mv(B, C[:, j])
 
     def full():  # Compute A = BC in one go
-        store(A, slice(None), matmul(B, C))
+        A[:] = mm(B, C)
 
     def block_wise():  # Compute A = BC in minibatches of 64 columns
         for j in range(0, 256, 64):
-            store(A, (slice(None), slice(j, j + 64)), matmul(B, C[:, j:j + 64]))
+            A[:, j:j + 64] = mm(B, C[:, j:j + 64])
 
     seconds = []
     for compute, runs in ((element_wise, 1), (column_wise, repeats), (full, repeats), (block_wise, repeats)):
-        timer = Timer()
+        timer = d2l.Timer()
         for _ in range(runs):
             timer.start()
             compute()
@@ -75,31 +73,20 @@ B = np.random.default_rng(0).standard_normal((256, 256)).astype(np.float32)
 C = np.random.default_rng(1).standard_normal((256, 256)).astype(np.float32)
 
 
-def store_numpy(A, index, value):
-    A[index] = value
-
-
-def store_tensor(A, index, value):
-    A._array[index] = value._array  # minigrad Tensors have no item assignment; write into the result's array
-
-
-time_products("numpy", B, C, np.zeros((256, 256), dtype=np.float32),
-              np.dot, np.dot, np.matmul, store_numpy)
-time_products("minigrad", mg.tensor(B), mg.tensor(C), mg.zeros(256, 256),
-              lambda row, column: (row * column).sum(), lambda M, v: M @ v, lambda M, N: M @ N, store_tensor)
+time_products("numpy", B, C, np.zeros((256, 256), dtype=np.float32), np.dot, np.dot, np.matmul)
+time_products("minigrad", mg.tensor(B), mg.tensor(C), mg.zeros((256, 256)), mg.dot, mg.mv, mg.mm)
 
 
 # 11.5.4 Implementation from scratch: the update rule takes states (unused here) and hyperparams, so
 # that the later sections can pass their own update rules to the same training function.
 def sgd(params, states, hyperparams):
-    with mg.no_grad():
-        for p in params:
-            p.sub_(hyperparams["lr"] * p.grad)
-            p.grad.zero_()
+    for p in params:
+        p.data.sub_(hyperparams["lr"] * p.grad)
+        p.grad.data.zero_()
 
 
 def train_sgd(lr, batch_size, num_epochs=2):
-    data_iter, feature_dim = get_data_ch11(batch_size)
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size)
     return train_ch11(sgd, None, {"lr": lr}, data_iter, feature_dim, num_epochs,
                       name=f"train_sgd_batch{batch_size}",
                       title=f"Minibatch SGD from scratch: batch size {batch_size}, lr {lr}")
@@ -139,6 +126,6 @@ print("time to reach loss 0.25: " + ", ".join(f"{label} {time_to_reach(run)}" fo
 
 
 # 11.5.5 Concise implementation: the same training with nn.Linear, MSELoss and minigrad.optim.SGD.
-data_iter, _ = get_data_ch11(10)
+data_iter, _ = d2l.get_data_ch11(10)
 trainer = optim.SGD
 train_concise_ch11(trainer, {"lr": 0.01}, data_iter)

@@ -11,14 +11,12 @@ if __package__ in (None, ""):  # run as a file: put the repository root on the i
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import numpy as np
-
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from chapters.ch11.common import show_trace_2d, train_2d
+from chapters.ch11.common import show_trace_2d
+from minigrad import d2l
 from minigrad import optim
-from minigrad.data import get_data_ch11
 from minigrad.plot import plot
 
 DATA_SETS = ("airfoil",)
@@ -41,11 +39,11 @@ def gd_2d(x1, x2, s1, s2, f_grad):
 
 
 eta = 0.4
-show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.4",
+show_trace_2d(f_2d, d2l.train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.4",
               "Gradient descent on 0.1 x1^2 + 2 x2^2, eta 0.4")
 # A slightly larger learning rate converges faster in x1 but diverges in x2.
 eta = 0.6
-show_trace_2d(f_2d, train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.6",
+show_trace_2d(f_2d, d2l.train_2d(gd_2d, f_grad=f_2d_grad), "gd_2d_eta0.6",
               "Gradient descent on 0.1 x1^2 + 2 x2^2, eta 0.6")
 
 
@@ -58,16 +56,16 @@ def momentum_2d(x1, x2, v1, v2, f_grad):
 
 
 eta, beta = 0.6, 0.5
-show_trace_2d(f_2d, train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.5",
+show_trace_2d(f_2d, d2l.train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.5",
               "Momentum on 0.1 x1^2 + 2 x2^2, eta 0.6, beta 0.5")
 # Halving the momentum to 0.25 barely converges, but still far better than no momentum.
 eta, beta = 0.6, 0.25
-show_trace_2d(f_2d, train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.25",
+show_trace_2d(f_2d, d2l.train_2d(momentum_2d, f_grad=f_2d_grad), "momentum_2d_eta0.6_beta0.25",
               "Momentum on 0.1 x1^2 + 2 x2^2, eta 0.6, beta 0.25")
 
 # 11.6.1.4 Effective sample weight: v_t sums the past gradients with weights beta^tau.
 betas = [0.95, 0.9, 0.6, 0]
-x = mg.arange(40, dtype=np.float64)
+x = mg.arange(40, dtype=mg.float64)
 axes = plot(x, [beta ** x for beta in betas], "time", legend=[f"beta = {beta:.2f}" for beta in betas],
             fmts=["-"])
 common.save_figure(axes, "effective_sample_weight", "Weights beta^t of past gradients in the momentum")
@@ -75,17 +73,17 @@ common.save_figure(axes, "effective_sample_weight", "Weights beta^t of past grad
 
 # 11.6.2.1 Implementation from scratch: the velocity v is the state, one per parameter.
 def init_momentum_states(feature_dim):
-    v_w = mg.zeros(feature_dim, 1)
+    v_w = mg.zeros((feature_dim, 1))
     v_b = mg.zeros(1)
     return (v_w, v_b)
 
 
 def sgd_momentum(params, states, hyperparams):
-    with mg.no_grad():
-        for p, v in zip(params, states):
-            v.copy_(hyperparams["momentum"] * v + p.grad)
-            p.sub_(hyperparams["lr"] * v)
-            p.grad.zero_()
+    for p, v in zip(params, states):
+        with mg.no_grad():
+            v[:] = hyperparams["momentum"] * v + p.grad
+            p[:] -= hyperparams["lr"] * v
+        p.grad.data.zero_()
 
 
 def train_momentum(lr, momentum, num_epochs=2):
@@ -93,7 +91,7 @@ def train_momentum(lr, momentum, num_epochs=2):
                feature_dim, num_epochs)
 
 
-data_iter, feature_dim = get_data_ch11(batch_size=10)
+data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
 train_momentum(0.02, 0.5)
 # Momentum 0.9 is an effective sample size of 1 / (1 - 0.9) = 10; a smaller learning rate keeps it stable.
 train_momentum(0.01, 0.9)
@@ -107,7 +105,7 @@ train_concise_ch11(trainer, {"lr": 0.005, "momentum": 0.9}, data_iter)
 # converges for 0 < eta lambda < 2.
 lambdas = [0.1, 1, 10, 19]
 eta = 0.1
-t = mg.arange(20, dtype=np.float64)
+t = mg.arange(20, dtype=mg.float64)
 axes = plot(t, [(1 - eta * lam) ** t for lam in lambdas], "time",
             legend=[f"lambda = {lam:.2f}" for lam in lambdas], fmts=["-"], figsize=(6, 4))
 common.save_figure(axes, "scalar_quadratic_convergence", "Gradient descent on (lambda/2) x^2, eta 0.1: x_t / x_0")

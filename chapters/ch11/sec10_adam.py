@@ -11,8 +11,7 @@ if __package__ in (None, ""):  # run as a file: put the repository root on the i
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from minigrad import optim
-from minigrad.data import get_data_ch11
+from minigrad import d2l, optim
 
 DATA_SETS = ("airfoil",)
 
@@ -23,25 +22,25 @@ mg.manual_seed(0)
 # 11.10.2 Implementation: leaky averages v of the gradients and s of their squares, both corrected for
 # their start at 0; the step counter t lives in hyperparams and goes up by one per update of all parameters.
 def init_adam_states(feature_dim):
-    v_w, v_b = mg.zeros(feature_dim, 1), mg.zeros(1)
-    s_w, s_b = mg.zeros(feature_dim, 1), mg.zeros(1)
+    v_w, v_b = mg.zeros((feature_dim, 1)), mg.zeros(1)
+    s_w, s_b = mg.zeros((feature_dim, 1)), mg.zeros(1)
     return ((v_w, s_w), (v_b, s_b))
 
 
 def adam(params, states, hyperparams):
     beta1, beta2, eps = 0.9, 0.999, 1e-6
-    with mg.no_grad():
-        for p, (v, s) in zip(params, states):
-            v.copy_(beta1 * v + (1 - beta1) * p.grad)
-            s.copy_(beta2 * s + (1 - beta2) * p.grad ** 2)
+    for p, (v, s) in zip(params, states):
+        with mg.no_grad():
+            v[:] = beta1 * v + (1 - beta1) * p.grad
+            s[:] = beta2 * s + (1 - beta2) * mg.square(p.grad)
             v_bias_corr = v / (1 - beta1 ** hyperparams["t"])
             s_bias_corr = s / (1 - beta2 ** hyperparams["t"])
-            p.sub_(hyperparams["lr"] * v_bias_corr / (mg.sqrt(s_bias_corr) + eps))
-            p.grad.zero_()
+            p[:] -= hyperparams["lr"] * v_bias_corr / (mg.sqrt(s_bias_corr) + eps)
+        p.grad.data.zero_()
     hyperparams["t"] += 1
 
 
-data_iter, feature_dim = get_data_ch11(batch_size=10)
+data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
 train_ch11(adam, init_adam_states(feature_dim), {"lr": 0.01, "t": 1}, data_iter, feature_dim)
 
 # Concise implementation (the class's eps is 1e-8).
@@ -51,23 +50,18 @@ train_concise_ch11(trainer, {"lr": 0.01}, data_iter)
 
 # 11.10.3 Yogi: s moves by (1 - beta2) g^2 towards g^2, however far it is from it, so it cannot forget
 # past gradients too fast when g^2 varies a lot.
-def sign(x):
-    """-1, 0 or 1 elementwise, as torch.sign."""
-    return mg.where(x > 0, 1.0, 0.0) - mg.where(x < 0, 1.0, 0.0)
-
-
 def yogi(params, states, hyperparams):
     beta1, beta2, eps = 0.9, 0.999, 1e-3
-    with mg.no_grad():
-        for p, (v, s) in zip(params, states):
-            v.copy_(beta1 * v + (1 - beta1) * p.grad)
-            s.copy_(s + (1 - beta2) * sign(p.grad ** 2 - s) * p.grad ** 2)
+    for p, (v, s) in zip(params, states):
+        with mg.no_grad():
+            v[:] = beta1 * v + (1 - beta1) * p.grad
+            s[:] = s + (1 - beta2) * mg.sign(mg.square(p.grad) - s) * mg.square(p.grad)
             v_bias_corr = v / (1 - beta1 ** hyperparams["t"])
             s_bias_corr = s / (1 - beta2 ** hyperparams["t"])
-            p.sub_(hyperparams["lr"] * v_bias_corr / (mg.sqrt(s_bias_corr) + eps))
-            p.grad.zero_()
+            p[:] -= hyperparams["lr"] * v_bias_corr / (mg.sqrt(s_bias_corr) + eps)
+        p.grad.data.zero_()
     hyperparams["t"] += 1
 
 
-data_iter, feature_dim = get_data_ch11(batch_size=10)
+data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
 train_ch11(yogi, init_adam_states(feature_dim), {"lr": 0.01, "t": 1}, data_iter, feature_dim)

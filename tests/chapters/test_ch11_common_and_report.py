@@ -1,4 +1,4 @@
-"""chapters/ch11/common.py (settings, autograd gradients, train_2d) and the report runner run_all.py."""
+"""chapters/ch11/common.py (settings, autograd gradients) and the report runner run_all.py (d2l.train_2d: tests/test_d2l.py)."""
 import json
 import math
 import re
@@ -77,27 +77,6 @@ def test_second_derivative_is_autograd_of_autograd():
         exact = -2 * c * math.sin(c * x) - x * c ** 2 * math.cos(c * x)
         assert f_hess(x) == pytest.approx(exact, rel=1e-12, abs=1e-15)
     assert common.second_derivative(lambda x: mg.cosh(0.5 * x))(10.0) == pytest.approx(0.25 * math.cosh(5.0), rel=1e-12)
-
-
-def test_train_2d_prints_the_books_format_and_returns_every_point(capsys):
-    def halve(x1, x2, s1, s2):
-        return x1 / 2, x2 / 2, s1, s2
-
-    results = common.train_2d(halve, steps=3)
-    assert results == [(-5.0, -2.0), (-2.5, -1.0), (-1.25, -0.5), (-0.625, -0.25)]
-    assert capsys.readouterr().out == "epoch 3, x1: -0.625000, x2: -0.250000\n"
-
-
-def test_train_2d_passes_f_grad_and_keeps_the_sign_of_zero(capsys):
-    seen = []
-
-    def trainer(x1, x2, s1, s2, f_grad):
-        seen.append(f_grad)
-        return -0.0, -1e-9, s1 + 1, s2
-
-    common.train_2d(trainer, steps=2, f_grad="grad")
-    assert seen == ["grad", "grad"]
-    assert capsys.readouterr().out == "epoch 2, x1: -0.000000, x2: -0.000000\n"
 
 
 def test_discovery_reads_titles_and_data_needs_without_running_anything(tmp_path):

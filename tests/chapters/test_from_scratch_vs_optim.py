@@ -124,16 +124,11 @@ def test_adam_and_its_step_counter():
 
 
 def test_yogi_and_its_step_counter():
-    init_adam_states, sign, yogi = script_functions("sec10_adam", "init_adam_states", "sign", "yogi")
+    init_adam_states, yogi = script_functions("sec10_adam", "init_adam_states", "yogi")
     hyperparams = {"lr": 0.01, "t": 1}
     compare(yogi, init_adam_states(FEATURES), hyperparams,
             lambda params: optim.Yogi(params, lr=0.01, eps=1e-3), **SAME_RULE)
     assert hyperparams["t"] == STEPS + 1
-
-
-def test_yogi_sign_is_torch_sign():
-    sign, = script_functions("sec10_adam", "sign")
-    np.testing.assert_array_equal(sign(mg.tensor([-2.5, 0.0, 3.0, -0.0]))._array, [-1.0, 0.0, 1.0, 0.0])
 
 
 def test_a_wrong_rule_is_caught():

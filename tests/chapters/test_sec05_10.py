@@ -17,7 +17,8 @@ import pytest
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.airfoil_training import evaluate_loss, squared_loss, train_ch11, train_concise_ch11
+from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
+from minigrad.d2l import evaluate_loss, squared_loss
 from minigrad import optim
 from minigrad.data import DataLoader
 
@@ -212,7 +213,7 @@ def test_train_concise_ch11_matches_pytorch_and_halves_mse(airfoil, section):
         return optim.SGD(params, **hyperparams)
 
     mg.manual_seed(6)
-    times, losses = train_concise_ch11(recording_sgd, {"lr": 0.005, "momentum": 0.9}, data_iter)
+    losses = train_concise_ch11(recording_sgd, {"lr": 0.005, "momentum": 0.9}, data_iter)
     weight, bias = initial
     assert np.abs(weight).max() < 0.05                      # N(0, 0.01^2)
     assert 0 < np.abs(bias).max() <= 1 / np.sqrt(5)         # PyTorch's default: U(-1/sqrt(5), 1/sqrt(5))

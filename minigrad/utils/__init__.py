@@ -1,0 +1,4 @@
+"""Where PyTorch keeps them: ``minigrad.utils.data`` is ``torch.utils.data``'s Dataset, TensorDataset, DataLoader."""
+from . import data
+
+__all__ = ["data"]
