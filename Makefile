@@ -13,12 +13,14 @@ ifneq ($(SHARED_DATA),)
 export MINIGRAD_DATA := $(SHARED_DATA)$(if $(MINIGRAD_DATA),:$(MINIGRAD_DATA))
 endif
 
-.PHONY: help install test data chapter-11 bench clean
+.PHONY: help install test lint data chapter-11 chapter-2 tour bench clean
 
 help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
 	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
 	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in two processes; RESUME=1: continue)"
+	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
+	@echo "make tour         the guided tour of the engine (6 scripts, every claim checked); writes out/tour/report.md"
 	@echo "make data         find the chapter's data sets, or install / download them"
 	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed)"
 	@echo "make clean        remove $(VENV) and out/"
@@ -42,6 +44,12 @@ data: install
 # the same lines as JOBS=1 (11.11 trains with one BLAS thread per process either way).
 chapter-11: install
 	$(PY) -m chapters.ch11.run_all --out $(OUT) --jobs $(JOBS) $(if $(filter-out 0,$(QUICK)),--quick,)
+
+chapter-2: install
+	$(PY) -m chapters.ch02.run_all --out out/ch02 $(if $(filter-out 0,$(QUICK)),--quick,)
+
+tour: install
+	$(PY) -m chapters.tour.run_all --out out/tour $(if $(filter-out 0,$(QUICK)),--quick,)
 
 bench: install data
 	$(PY) benchmarks/lenet_bench.py

@@ -24,8 +24,11 @@ from . import nn
 from .autograd import no_grad
 from .creation import tensor, zeros
 from .data.airfoil import AIRFOIL, AIRFOIL_FILE
-from .data.cache import Dataset as _DataSet
-from .data.cache import RemoteFile, locate_or_download, read_verified
+from .data.contents import read_verified
+from .data.download import locate_or_download
+from .data.errors import DataNotFoundError
+from .data.lookup import Dataset as _DataSet
+from .data.lookup import RemoteFile, locate
 from .device import check as check_device
 from .device import device
 from .plot import new_axes_grid, save_figure
@@ -183,7 +186,10 @@ def download(url, folder="../data", sha1_hash=None):
     name = url.rsplit("/", 1)[-1]
     remote = RemoteFile(name, url, "sha1", sha1_hash)
     data_set = _DATA_SETS.get(url) or _DataSet(name=Path(name).stem, title=name, files=(remote,))
-    located = locate_or_download(data_set, root=folder)
+    try:    # the book's folder is where it would download to: look there first, then in minigrad's usual places
+        located = locate(data_set, root=folder)
+    except DataNotFoundError:
+        located = locate_or_download(data_set)
     path = located.paths[name]
     read_verified(path, remote)
     return str(path)

@@ -41,7 +41,7 @@ def test_accumulator_sums_each_slot_and_takes_tensors():
 
 def test_timer_records_intervals_between_start_and_stop(monkeypatch):
     clock = iter([10.0, 10.5, 11.0, 13.0])   # started at 10, stopped at 10.5, restarted at 11, stopped at 13
-    monkeypatch.setattr("minigrad.train.time.perf_counter", lambda: next(clock))
+    monkeypatch.setattr("minigrad.train.metrics.time.perf_counter", lambda: next(clock))
     timer = d2l.Timer()
     assert timer.stop() == 0.5
     timer.start()
