@@ -17,6 +17,7 @@ endif
 
 help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
+	@echo "make lint         ruff: pyflakes, pycodestyle and import order (the rules are in pyproject.toml)"
 	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
 	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in two processes; RESUME=1: continue)"
 	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
@@ -34,6 +35,9 @@ install: $(VENV)/.installed
 
 test: install
 	$(PY) -m pytest -q
+
+lint: install
+	$(PY) -m ruff check .
 
 data: install
 	scripts/install-system-data

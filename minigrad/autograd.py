@@ -183,4 +183,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(found)
 
 
-from .trace import trace  # noqa: E402  (backward recorded step by step; it needs the walk above)
+
+
+from .trace import trace  # noqa: E402, F401  (re-exported as minigrad.autograd.trace; it needs the walk above)

@@ -31,9 +31,8 @@ from .data.lookup import Dataset as _DataSet
 from .data.lookup import RemoteFile, locate
 from .device import check as check_device
 from .device import device
-from .plot import new_axes_grid, save_figure
+from .plot import new_axes_grid, save_figure, set_axes
 from .plot import plot as _plot_series
-from .plot import set_axes
 from .random import normal
 from .tensor import Tensor
 from .train import Accumulator, Timer, accuracy, evaluate_accuracy
@@ -348,7 +347,7 @@ def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=4, *, anim
     net = nn.Sequential(nn.Linear(5, 1))
 
     def init_weights(module):
-        if type(module) == nn.Linear:
+        if isinstance(module, nn.Linear):
             nn.init.normal_(module.weight, std=0.01)
 
     net.apply(init_weights)

@@ -11,8 +11,18 @@ import minigrad as mg
 from minigrad import nn
 from minigrad.data import DataLoader
 from minigrad.optim import SGD
-from minigrad.train import (Accumulator, CheckpointMismatch, History, Progress, ProgressBoard, Timer, TrainingRun,
-                            accuracy, evaluate_accuracy, train)
+from minigrad.train import (
+    Accumulator,
+    CheckpointMismatch,
+    History,
+    Progress,
+    ProgressBoard,
+    Timer,
+    TrainingRun,
+    accuracy,
+    evaluate_accuracy,
+    train,
+)
 
 
 def blobs(n, seed=0):

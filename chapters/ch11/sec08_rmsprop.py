@@ -15,8 +15,7 @@ import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
 from chapters.ch11.common import show_trace_2d
-from minigrad import d2l
-from minigrad import optim
+from minigrad import d2l, optim
 from minigrad.plot import plot
 
 DATA_SETS = ("airfoil",)

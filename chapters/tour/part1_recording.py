@@ -2,8 +2,9 @@
 
 Every op in minigrad/ops/ is a Function: ``forward`` computes the value with numpy and, beside it, ``backward(g)``
 is the rule. The result keeps the Function as its ``grad_fn`` (``_op`` is its short name, ``_parents`` its inputs);
-calling ``grad_fn(g)`` runs the rule. Nothing else is needed for reverse-mode differentiation. Below we build y = sum(x * cos(pi x)), open each of those fields, call
-the rules by hand, and compare what they give with closed forms, central differences and PyTorch.
+calling ``grad_fn(g)`` runs the rule. Nothing else is needed for reverse-mode differentiation.
+Below we build y = sum(x * cos(pi x)), open each of those fields, call the rules by
+hand, and compare what they give with closed forms, central differences and PyTorch.
 """
 import numpy as np
 

@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 import minigrad as mg
-from minigrad.autograd import topological_order
 from chapters.tour import common
+from minigrad.autograd import topological_order
 
 settings = common.start(__file__, "tour")
 

@@ -8,8 +8,8 @@ receiving a (3, 4) gradient and sending (3, 1) and (4,).
 import numpy as np
 
 import minigrad as mg
-from minigrad.ops.function import unbroadcast
 from chapters.tour import common
+from minigrad.ops.function import unbroadcast
 
 settings = common.start(__file__, "tour")
 rng = np.random.default_rng(0)
@@ -56,5 +56,6 @@ batch = mg.tensor(rng.normal(size=(5, 2)))
 bias = mg.tensor(np.zeros(2), requires_grad=True)
 bias.name = "bias"
 ((batch + bias) ** 2).sum().backward()
-common.check("d sum((X + bias)^2) / d bias", bias.grad._array, 2 * batch._array.sum(axis=0), "closed form 2 * column sums of X")
+common.check("d sum((X + bias)^2) / d bias", bias.grad._array, 2 * batch._array.sum(axis=0),
+             "closed form 2 * column sums of X")
 print(f"figure: {common.draw(loss, 'graph_broadcast_add').name}")

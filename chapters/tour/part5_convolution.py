@@ -10,8 +10,8 @@ weight a correlation of the input with the output gradient. Here each is written
 import numpy as np
 
 import minigrad as mg
-from minigrad.nn import functional as F
 from chapters.tour import common
+from minigrad.nn import functional as F
 
 settings = common.start(__file__, "tour")
 rng = np.random.default_rng(5)

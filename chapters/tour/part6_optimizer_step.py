@@ -11,8 +11,8 @@ number with the update rules written out in numpy (and with torch.optim when PyT
 import numpy as np
 
 import minigrad as mg
-from minigrad import nn, optim, plot
 from chapters.tour import common
+from minigrad import nn, optim, plot
 
 settings = common.start(__file__, "tour")
 A = np.array([[3.0, 0.5], [0.5, 1.0], [1.0, -1.0]])

@@ -16,8 +16,16 @@ import sys
 import time
 from pathlib import Path
 
-from chapters.ch11.run_all import (Outcome, child_environment, fence, figure_title, last_error_line, read_script,
-                                   versions, write_atomically)
+from chapters.ch11.run_all import (
+    Outcome,
+    child_environment,
+    fence,
+    figure_title,
+    last_error_line,
+    read_script,
+    versions,
+    write_atomically,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

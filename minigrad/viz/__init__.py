@@ -55,7 +55,7 @@ def draw_graph(output, path=None, by_module=False, title=None, dpi=100):
 
     ``by_module=True``: one box per module that computed part of ``output`` (a LeNet loss: its 12 layers and the
     loss), each listing the ops inside it, its parameters and the gradient of its output."""
-    from .draw import add_legend, new_figure, render, save      # matplotlib only when a figure is wanted
+    from .draw import add_legend, new_figure, render, save  # matplotlib only when a figure is wanted
     graph, layout = graph_layout(output, by_module)
     count = sum(b.kind == ("module" if by_module else "op") for b in graph.boxes)
     figure, ax = new_figure(layout, dpi, title or f"{len(graph.boxes)} boxes, {count} "

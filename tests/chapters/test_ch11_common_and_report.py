@@ -1,4 +1,6 @@
-"""chapters/ch11/common.py (settings, autograd gradients) and the report runner run_all.py (d2l.train_2d: tests/test_d2l.py)."""
+"""chapters/ch11/common.py (settings, autograd gradients) and the report runner run_all.py.
+
+d2l.train_2d is tested in tests/test_d2l.py."""
 import json
 import math
 import re

@@ -18,8 +18,8 @@ import pytest
 import minigrad as mg
 from chapters.ch11 import common
 from chapters.ch11.airfoil_training import train_ch11, train_concise_ch11
-from minigrad.d2l import evaluate_loss, squared_loss
 from minigrad import optim
+from minigrad.d2l import evaluate_loss, squared_loss
 from minigrad.data import DataLoader
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -80,7 +80,7 @@ def compare_state(ours, theirs, dtype, what):
 def step_both_and_compare(ours, theirs, ours_params, their_params, gradients, what, dtype):
     """One step of minigrad's optimizer and of torch's on the same gradients (None: no gradient); the
     parameters must then agree within TOLERANCE and stay in `dtype`."""
-    import torch                     # here, not at the top: conftest imports this module without torch
+    import torch  # here, not at the top: conftest imports this module without torch
     set_grads(ours_params, gradients, minigrad.Tensor)
     set_grads(their_params, gradients, torch.tensor)
     ours.step()

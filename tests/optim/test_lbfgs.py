@@ -3,10 +3,10 @@ parameters of different shapes), step by step, for every configuration of PyTorc
 the history limit, the evaluation limit and the tolerances; and its bad input."""
 import numpy as np
 import pytest
+from optim_testing import record, relative_difference
 
 import minigrad
 from minigrad import optim
-from optim_testing import record, relative_difference
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 

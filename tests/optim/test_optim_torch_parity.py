@@ -5,10 +5,10 @@ import itertools
 
 import numpy as np
 import pytest
+from optim_testing import compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare
 
 from minigrad import optim
 from minigrad.serialization import load, save
-from optim_testing import (compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare)
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 

@@ -4,9 +4,9 @@ those with a Tensor lr are left out: minigrad's lr is a number), float32 and flo
 final state compared too. The parameters and gradients are those of test_optim_torch_parity.py."""
 import numpy as np
 import pytest
+from optim_testing import compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare
 
 from minigrad import optim
-from optim_testing import (compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare)
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 

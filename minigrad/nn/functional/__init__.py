@@ -9,8 +9,14 @@ from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu,
 from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from .dropout import dropout
 from .linear import linear
-from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, check_reduction, cross_entropy, mse_loss,
-                   nll_loss)
+from .loss import (
+                   binary_cross_entropy,
+                   binary_cross_entropy_with_logits,
+                   check_reduction,
+                   cross_entropy,
+                   mse_loss,
+                   nll_loss,
+)
 from .normalization import batch_norm, layer_norm, normalize
 from .padding import pad
 from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gather, max_pool2d_scatter

@@ -10,8 +10,18 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ...tensor import Tensor
-from .layout import (batch_first, check_images, common_float, float_tensor, out_size, padded_batch_last,
-                     pair, rows, unpad_batch_first, window_slices)
+from .layout import (
+    batch_first,
+    check_images,
+    common_float,
+    float_tensor,
+    out_size,
+    padded_batch_last,
+    pair,
+    rows,
+    unpad_batch_first,
+    window_slices,
+)
 
 
 def _im2col(padded, kernel, stride, out_hw):

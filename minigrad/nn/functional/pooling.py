@@ -6,8 +6,16 @@
 import numpy as np
 
 from ...tensor import Tensor
-from .layout import (batch_first, batch_last, check_images, out_size, padded_batch_last, pair, unpad_batch_first,
-                     window_slices)
+from .layout import (
+    batch_first,
+    batch_last,
+    check_images,
+    out_size,
+    padded_batch_last,
+    pair,
+    unpad_batch_first,
+    window_slices,
+)
 
 
 def _pool_geometry(x_shape, kernel_size, stride, padding, op):
