@@ -12,7 +12,11 @@ dtypes: floats are float32 unless asked otherwise (``dtype=minigrad.float64``, o
 int64. Mixed operands follow PyTorch's promotion rule (see dtypes.py), and each input's gradient comes back in that
 input's own dtype. Integer and bool tensors (labels, indices, masks) never require grad.
 """
+from __future__ import annotations
+
 import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,12 +26,13 @@ from .autograd import is_grad_enabled, no_grad
 from .device import CPU, to_arguments
 from .dtypes import FLOATS, result_type
 from .ops.axis_methods import AxisMethods
-from .ops.function import Closure
+from .ops.function import Closure, Function
 from .ops.indexing import IndexPut, plain_index, torch_order
 from .ops.methods import ElementwiseMethods
+from .typing import ArrayLike, DTypeLike, Number, Shape, TensorLike
 
 
-def as_array(data, dtype=None):
+def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
     """The numpy array a Tensor wraps: numpy arrays are shared (as ``torch.from_numpy``), Python data converted."""
     if isinstance(data, Tensor):
         data = data._array
@@ -54,14 +59,15 @@ class Tensor(ElementwiseMethods, AxisMethods):
     __hash__ = object.__hash__      # == is elementwise, so hashing stays by identity
 
     # what a new tensor starts with; set on the instance only when it changes (a fast op result needs none of them)
-    grad = None
-    requires_grad = False
-    name = None
-    grad_fn = None              # the Function that made this tensor, while autograd follows it
-    _version = 0                # counts in-place changes (see _inplace)
-    _before_inplace = None      # weak reference to the snapshot a recorded in-place change left behind
+    grad: Tensor | None = None
+    requires_grad: bool = False
+    name: str | None = None
+    grad_fn: Function | None = None     # the Function that made this tensor, while autograd follows it
+    _version = 0                        # counts in-place changes (see _inplace)
+    _before_inplace = None              # weak reference to the snapshot a recorded in-place change left behind
 
-    def __init__(self, data, dtype=None, requires_grad=False, name=None):
+    def __init__(self, data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False,
+                 name: str | None = None) -> None:
         self._array = as_array(data, dtype)
         self.name = name
         if requires_grad:
@@ -75,7 +81,8 @@ class Tensor(ElementwiseMethods, AxisMethods):
         return out
 
     @staticmethod
-    def from_op(data, parents, op, backward=None):
+    def from_op(data: np.ndarray | Number, parents: Sequence[Tensor], op: Function | str,
+                backward: Callable | None = None) -> Tensor:
         """The result of an op: ``op`` (a Function) becomes its grad_fn when some parent requires grad and grad mode
         is on. ``from_op(data, parents, "name", backward)`` wraps a plain backward closure in a Function."""
         out = Tensor._wrap(data if isinstance(data, np.ndarray) else np.asarray(data))
@@ -90,7 +97,7 @@ class Tensor(ElementwiseMethods, AxisMethods):
 
     # ---- the graph -----------------------------------------------------------------------------------------------
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self.grad_fn is None
 
     @property
@@ -103,52 +110,53 @@ class Tensor(ElementwiseMethods, AxisMethods):
         """The tensors this one was made from, while its graph is kept."""
         return () if self.grad_fn is None or self.grad_fn.inputs is None else self.grad_fn.parents()
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self._array.dtype not in FLOATS:
             raise TypeError(f"only float32/float64 tensors can require grad; this one is {self._array.dtype}")
         self.requires_grad = bool(requires_grad)
         return self
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+    def backward(self, gradient: TensorLike | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Accumulate the gradient of this tensor into ``.grad`` of every leaf it depends on.
 
         The graph is released afterwards (its saved values freed) unless ``retain_graph=True``."""
         autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same values (shared memory), cut from the graph."""
         return Tensor(self._array)
 
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """As in PyTorch: ``detach()``, so ``p.data.zero_()`` changes the values without recording anything."""
         return self.detach()
 
     @data.setter
-    def data(self, value):
+    def data(self, value: ArrayLike) -> None:
         self._array = as_array(value)
 
     # ---- values out ----------------------------------------------------------------------------------------------
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The numpy array behind this tensor (shared memory); refused while it requires grad, as in PyTorch."""
         if self.requires_grad:
             raise RuntimeError("numpy() of a tensor that requires grad: call .detach().numpy() (the values, cut from "
                                "the graph) instead")
         return self._array
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         """``np.asarray(t)`` and matplotlib see the values (PyTorch refuses tensors that require grad; so do we)."""
         array = self.numpy()
         if dtype is not None and array.dtype != dtype:
             return array.astype(dtype)
         return array.copy() if copy else array
 
-    def item(self):
+    def item(self) -> Number:
         if self._array.size != 1:
             raise ValueError(f"item() needs a tensor with one element; this one has shape {self.shape}")
         return self._array.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return self._array.tolist()
 
     shape = property(lambda self: self._array.shape)
@@ -157,56 +165,56 @@ class Tensor(ElementwiseMethods, AxisMethods):
     device = property(lambda self: CPU, doc="Always the CPU: minigrad has no other device.")
     is_cuda = False
 
-    def size(self, dim=None):
+    def size(self, dim: int | None = None) -> Shape | int:
         """The shape, or the length of one dimension (as PyTorch; ``numel()`` counts the elements)."""
         return self.shape if dim is None else self.shape[dim]
 
-    def numel(self):
+    def numel(self) -> int:
         return self._array.size
 
-    def dim(self):
+    def dim(self) -> int:
         return self._array.ndim
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``: itself when nothing changes."""
         dtype, copy = to_arguments(*args, **kwargs)
         out = self if dtype is None else self.astype(dtype)
         return out.clone() if copy and out is self else out
 
-    def cpu(self):
+    def cpu(self) -> Tensor:
         return self
 
-    def cuda(self, device=None):
+    def cuda(self, device: Any = None) -> Tensor:
         raise RuntimeError("minigrad runs on the CPU only: there is no CUDA device (minigrad.cuda.is_available() "
                            "is False)")
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._array)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.item())
 
-    def __float__(self):
+    def __float__(self) -> float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self.item())
 
-    def __index__(self):
+    def __index__(self) -> int:
         if self.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError(f"only integer tensors of one element can be converted to an index; this one is "
                             f"{self.dtype} of shape {self.shape}")
         return int(self._array.item())
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         return format(self.item(), spec) if self._array.size == 1 and spec else format(str(self), spec)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return tensor_repr(self)
 
     # ---- operands ------------------------------------------------------------------------------------------------
@@ -264,27 +272,28 @@ class Tensor(ElementwiseMethods, AxisMethods):
         other = self._lift(other)
         return self._inplace(recorded, lambda a, b: ufunc(a, b, out=a, casting="same_kind"), other)
 
-    def add_(self, other, *, alpha=1):
+    def add_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor:
         return self._ufunc_(np.add, Tensor.__add__, other if alpha == 1 else other * alpha)
 
-    def sub_(self, other, *, alpha=1):
+    def sub_(self, other: TensorLike, *, alpha: Number = 1) -> Tensor:
         return self._ufunc_(np.subtract, Tensor.__sub__, other if alpha == 1 else other * alpha)
 
-    def mul_(self, other):
+    def mul_(self, other: TensorLike) -> Tensor:
         return self._ufunc_(np.multiply, Tensor.__mul__, other)
 
-    def div_(self, other):
+    def div_(self, other: TensorLike) -> Tensor:
         return self._ufunc_(np.divide, Tensor.__truediv__, other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         return self._inplace(lambda old: old * 0, lambda a: a.fill(0))
 
-    def copy_(self, source):
+    def copy_(self, source: TensorLike) -> Tensor:
         return self.__setitem__(Ellipsis, source) or self
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: Any, value: TensorLike) -> None:
+
         """``t[index] = value`` (item, slice, mask or integer-array index), recorded for autograd when it must be."""
         index = plain_index(index)
         value = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=self.dtype))
