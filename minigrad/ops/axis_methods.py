@@ -3,14 +3,22 @@ order and calls one op's ``apply``; the rules live in reduction.py, shape.py and
 
 Arguments follow PyTorch (``dim``, ``keepdim``); numpy's ``axis`` and ``keepdims`` are accepted as PyTorch does.
 """
+from __future__ import annotations
+
 import collections
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..typing import ArrayLike, Dims, Number, ShapeLike, TensorLike
 from . import arithmetic as ar
 from . import indexing as ix
 from . import reduction as rd
 from . import shape as sh
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
 
@@ -39,27 +47,32 @@ class AxisMethods:
     """Mixed into Tensor: reductions, shape ops and indexing."""
 
     # ---- reductions ----------------------------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def sum(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+            keepdims: bool | None = None) -> Tensor:
         dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
         return rd.Sum.apply(self, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def mean(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+             keepdims: bool | None = None) -> Tensor:
         dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
         return rd.Mean.apply(self._floating(), dim=_dims(dim, self.ndim, "mean"), keepdim=keepdim)
 
-    def prod(self, dim=None, keepdim=False):
+    def prod(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         return rd.Prod.apply(self, dim=_dims(dim, self.ndim, "prod"), keepdim=keepdim)
 
-    def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+    def amax(self, dim: Dims = (), keepdim: bool = False, *, axis: Dims = None,
+             keepdims: bool | None = None) -> Tensor:
         """Largest entries over ``dim`` (all when it is ``()`` or None); ties share the gradient equally."""
         dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
         return rd.Amax.apply(self, dim=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
 
-    def amin(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+    def amin(self, dim: Dims = (), keepdim: bool = False, *, axis: Dims = None,
+             keepdims: bool | None = None) -> Tensor:
         dim, keepdim = (axis if dim in ((), None) else dim), (keepdim if keepdims is None else keepdims)
         return rd.Amin.apply(self, dim=_dims(dim, self.ndim, "amin"), keepdim=keepdim)
 
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def max(self, dim: int | Tensor | None = None, keepdim: bool = False, *, axis: Dims = None,
+            keepdims: bool | None = None) -> Tensor | MinMax:
         """``max()``: the largest entry. ``max(dim)``: ``(values, indices)`` along ``dim``, as PyTorch; the
         gradient goes to the first maximum. ``max(other_tensor)``: ``maximum``. ``axis=`` keeps numpy's meaning."""
         if hasattr(dim, "_array"):
@@ -68,7 +81,8 @@ class AxisMethods:
             return self.amax(axis, keepdim if keepdims is None else keepdims)
         return rd.Max.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MaxAlong, dim, keepdim)
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def min(self, dim: int | Tensor | None = None, keepdim: bool = False, *, axis: Dims = None,
+            keepdims: bool | None = None) -> Tensor | MinMax:
         if hasattr(dim, "_array"):
             return self.minimum(dim)
         if axis is not None:
@@ -84,7 +98,8 @@ class AxisMethods:
         values = along.apply(self, indices=indices, dim=d, keepdim=keepdim)
         return MinMax(values, type(self)((indices if keepdim else indices.squeeze(d)).astype(np.int64)))
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def var(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
+            correction: int | None = None) -> Tensor:
         """Variance over ``dim``: the sum of squared deviations over (N - correction); ``correction`` is 1
         (``unbiased=True``, PyTorch's default) or 0."""
         correction = (1 if unbiased else 0) if correction is None else correction
@@ -93,10 +108,11 @@ class AxisMethods:
         centered = x - x.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim) / np.float64(count - correction if count > correction else 0)
 
-    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def std(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
+            correction: int | None = None) -> Tensor:
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
-    def logsumexp(self, dim=None, keepdim=False):
+    def logsumexp(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the largest entry so that exp never overflows."""
         x, dims = self._floating(), _dims(dim, self.ndim, "logsumexp")
         shift = x._array.max(axis=dims, keepdims=True) if x.numel() else np.zeros((1,) * x.ndim, x.dtype)
@@ -105,10 +121,10 @@ class AxisMethods:
         return out if keepdim else out.reshape(tuple(n for d, n in enumerate(out.shape) if dims is not None and
                                                      d not in dims))
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         return self._arg(np.argmax, axis if dim is None else dim, keepdim)
 
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         return self._arg(np.argmin, axis if dim is None else dim, keepdim)
 
     def _arg(self, arg, dim, keepdim):
@@ -119,27 +135,27 @@ class AxisMethods:
         return type(self)(np.asarray(arg(self._array, axis=d, keepdims=keepdim)).astype(np.int64))
 
     # ---- shapes --------------------------------------------------------------------------------------------------
-    def reshape(self, *shape):
+    def reshape(self, *shape: ShapeLike) -> Tensor:
         return sh.Reshape.apply(self, shape=_shape_args(shape))
 
     view = reshape
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
         start, end = start_dim % self.ndim, end_dim % self.ndim
         return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim: Dims = None) -> Tensor:
         dims = _dims(dim, self.ndim, "squeeze")
         dims = range(self.ndim) if dims is None else dims
         return self.reshape(tuple(n for d, n in enumerate(self.shape) if not (d in dims and n == 1)))
 
-    def unsqueeze(self, dim):
+    def unsqueeze(self, dim: int) -> Tensor:
         d = _dims(dim, self.ndim + 1, "unsqueeze")[0]
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
-    def permute(self, *dims):
+    def permute(self, *dims: ShapeLike) -> Tensor:
         """The dimensions in the order ``dims`` (negative ones count from the end)."""
         dims = _shape_args(dims)
         order = tuple(int(d) % self.ndim for d in dims) if self.ndim else tuple(dims)
@@ -147,7 +163,7 @@ class AxisMethods:
             raise ValueError(f"permute: {dims} is not an order of the {self.ndim} dimensions of shape {self.shape}")
         return sh.Permute.apply(self, dims=order)
 
-    def transpose(self, dim0, dim1, *more):
+    def transpose(self, dim0: int, dim1: int, *more: int) -> Tensor:
         """Swap two dimensions, as ``torch.transpose``; ``permute`` takes a whole order."""
         if more:
             raise TypeError(f"transpose swaps two dimensions, as torch.transpose; for a whole order of dimensions "
@@ -161,7 +177,7 @@ class AxisMethods:
     T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
     mT = property(lambda self: self.transpose(-2, -1))
 
-    def expand(self, *shape):
+    def expand(self, *shape: ShapeLike) -> Tensor:
         shape = _shape_args(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
@@ -169,11 +185,11 @@ class AxisMethods:
 
     broadcast_to = expand
 
-    def unflatten(self, dim, sizes):
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
         d = _dims(dim, self.ndim, "unflatten")[0]
         return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1:])
 
-    def repeat(self, *sizes):
+    def repeat(self, *sizes: ShapeLike) -> Tensor:
         """The tensor tiled ``sizes`` times along each dimension (leading sizes add dimensions), as PyTorch's."""
         sizes = _shape_args(sizes)
         if len(sizes) < self.ndim:
@@ -183,7 +199,7 @@ class AxisMethods:
         tiled = spread.expand(tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
         return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
 
-    def gather(self, dim, index):
+    def gather(self, dim: int, index: ArrayLike) -> Tensor:
         """``out[i][j] = x[index[i][j]][j]`` for dim 0 (and so on): the entries at ``index`` along ``dim``."""
         d = _dims(dim, self.ndim, "gather")[0]
         indices = np.asarray(index._array if hasattr(index, "_array") else index)
@@ -192,27 +208,27 @@ class AxisMethods:
         x = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(indices.shape))]
         return rd.TakeAlong.apply(x, indices=indices.astype(np.int64), dim=d)
 
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask: ArrayLike, value: TensorLike) -> Tensor:
         """``value`` where ``mask`` holds (broadcast), else the tensor's own entries; the dtype stays the tensor's."""
         mask = np.asarray(mask._array if hasattr(mask, "_array") else mask, dtype=bool)
         value = value.astype(self.dtype) if hasattr(value, "_array") else type(self)(np.asarray(value, self.dtype))
         return ar.where(mask, value, self)
 
-    def tril(self, diagonal=0):
+    def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle (entries on and below ``diagonal``) of the last two dimensions; zeros elsewhere."""
         return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
 
-    def triu(self, diagonal=0):
+    def triu(self, diagonal: int = 0) -> Tensor:
         return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Tensor:
         """Basic and advanced indexing, numpy's where PyTorch agrees, PyTorch's order where not (indexing.py)."""
         index = ix.plain_index(index)
         out = ix.Index.apply(self, index=index)
         order = ix.torch_order(index, self.ndim)
         return out if order is None else out.permute(order)
 
-    def norm(self, p="fro", dim=None, keepdim=False):
+    def norm(self, p: Number | str = "fro", dim: Dims = None, keepdim: bool = False) -> Tensor:
         """The 2-norm (``p`` 2 or "fro") of all entries or along ``dim``, else ``(sum |x|^p)^(1/p)``; the gradient
         at a zero vector is 0, as PyTorch's."""
         if p in ("fro", 2):
