@@ -1,9 +1,15 @@
 """Making tensors, with PyTorch's signatures: ``tensor``, ``from_numpy``, ``zeros``, ``ones``, ``full``, ``eye``,
 ``arange``, ``linspace``, ``meshgrid`` and the ``_like`` forms. Each takes ``device=`` (the CPU, the only one)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .device import check
 from .tensor import Tensor, as_array
+from .typing import ArrayLike, DTypeLike, Number, ShapeLike
 
 
 def _shape(shape):
@@ -16,50 +22,56 @@ def _made(value, dtype, device, requires_grad):
     return Tensor(value, dtype=dtype, requires_grad=requires_grad)
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False):
+def tensor(data: ArrayLike, dtype: DTypeLike | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new Tensor with its own copy of ``data``."""
     check(device)
     return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
 
 
-def from_numpy(array):
+def from_numpy(array: np.ndarray) -> Tensor:
     """A Tensor sharing ``array``'s memory and dtype, as ``torch.from_numpy``."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects a numpy.ndarray, got {type(array).__name__}")
     return Tensor(array)
 
 
-def zeros(*size, dtype=np.float32, device=None, requires_grad=False):
+def zeros(*size: ShapeLike, dtype: DTypeLike = np.float32, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _made(np.zeros(_shape(size), dtype=dtype), None, device, requires_grad)
 
 
-def ones(*size, dtype=np.float32, device=None, requires_grad=False):
+def ones(*size: ShapeLike, dtype: DTypeLike = np.float32, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _made(np.ones(_shape(size), dtype=dtype), None, device, requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+def full(size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere; the dtype follows the value (float32, int64, bool) unless given, as PyTorch."""
     return _made(np.full(_shape((size,)), fill_value, dtype=dtype or as_array(fill_value).dtype), None, device,
                  requires_grad)
 
 
-def eye(n, m=None, dtype=np.float32, device=None, requires_grad=False):
+def eye(n: int, m: int | None = None, dtype: DTypeLike = np.float32, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
     return _made(np.eye(n, m, dtype=dtype), None, device, requires_grad)
 
 
-def zeros_like(input, dtype=None, device=None, requires_grad=False):
+def zeros_like(input: ArrayLike, dtype: DTypeLike | None = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
     return _made(np.zeros_like(as_array(input), dtype=dtype), None, device, requires_grad)
 
 
-def ones_like(input, dtype=None, device=None, requires_grad=False):
+def ones_like(input: ArrayLike, dtype: DTypeLike | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
     return _made(np.ones_like(as_array(input), dtype=dtype), None, device, requires_grad)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+def full_like(input: ArrayLike, fill_value: Number, dtype: DTypeLike | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
     return _made(np.full_like(as_array(input), fill_value, dtype=dtype), None, device, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+def arange(start: Number, end: Number | None = None, step: Number = 1, dtype: DTypeLike | None = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
     """As ``torch.arange``: integers give int64, any float argument gives float32 (unless ``dtype``)."""
     value = np.arange(start, end, step) if end is not None else np.arange(start)
     if dtype is None and value.dtype.kind == "f":
@@ -67,7 +79,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _made(value, dtype, device, requires_grad)
 
 
-def linspace(start, end, steps, dtype=np.float32, device=None, requires_grad=False):
+def linspace(start: Number, end: Number, steps: int, dtype: DTypeLike = np.float32, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``; an integer dtype truncates toward zero, as PyTorch."""
     value = np.linspace(start, end, steps, dtype=np.float64)
     if np.dtype(dtype).kind in "iu":
@@ -75,7 +88,7 @@ def linspace(start, end, steps, dtype=np.float32, device=None, requires_grad=Fal
     return _made(value.astype(dtype), None, device, requires_grad)
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors: ArrayLike | Sequence[ArrayLike], indexing: str = "ij") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors: ``indexing='ij'`` (PyTorch's default) puts the first tensor along the
     first dimension, ``'xy'`` along the second (as numpy's default and the book's contour plots). Gradients flow."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):

@@ -1,17 +1,23 @@
 """The ops as functions of minigrad's namespace (``minigrad.exp(x)``, ``minigrad.where(c, a, b)``, ``minigrad.cat``),
 as PyTorch has them beside the Tensor methods. Numbers and arrays are accepted where a tensor is expected."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from .dtypes import result_type
 from .ops import arithmetic, shape
 from .tensor import Tensor
+from .typing import ArrayLike, TensorLike
 
 
 def _tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def where(condition, input, other):
+def where(condition: ArrayLike, input: TensorLike, other: TensorLike) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcast); each side's gradient is masked accordingly."""
     mask = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -19,13 +25,13 @@ def where(condition, input, other):
     return arithmetic.where(mask.astype(bool, copy=False), input, other)
 
 
-def maximum(input, other):
+def maximum(input: TensorLike, other: TensorLike) -> Tensor:
     """Elementwise max; where the two are equal each gets half the gradient (as ``torch.maximum``)."""
     return _tensor(input).maximum(other) if isinstance(input, Tensor) or not isinstance(other, Tensor) \
         else other.maximum(input)
 
 
-def minimum(input, other):
+def minimum(input: TensorLike, other: TensorLike) -> Tensor:
     """Elementwise min; ties share the gradient equally (as ``torch.minimum``)."""
     return _tensor(input).minimum(other) if isinstance(input, Tensor) or not isinstance(other, Tensor) \
         else other.minimum(input)
@@ -39,7 +45,7 @@ def _same_dtype(tensors, op):
     return [t.astype(dtype) for t in tensors]
 
 
-def cat(tensors, dim=0, *, axis=None):
+def cat(tensors: Sequence[TensorLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dimension."""
     tensors = _same_dtype(tensors, "cat")
     if tensors[0].ndim == 0:
@@ -55,16 +61,16 @@ def cat(tensors, dim=0, *, axis=None):
 concatenate = concat = cat
 
 
-def stack(tensors, dim=0, *, axis=None):
+def stack(tensors: Sequence[TensorLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors of one shape along a new dimension."""
     tensors = _same_dtype(tensors, "stack")
     dim = (axis if axis is not None else dim) % (tensors[0].ndim + 1)
     return shape.Stack.apply(*tensors, dim=dim)
 
 
-def _method(name):
+def _method(name: str) -> Callable[..., Any]:
     """``minigrad.name(input, ...)``: the method ``input.name(...)``, as PyTorch has both."""
-    def apply(input, *args, **kwargs):
+    def apply(input: TensorLike, *args: Any, **kwargs: Any) -> Any:
         return getattr(_tensor(input), name)(*args, **kwargs)
     apply.__name__ = name
     apply.__doc__ = f"``input.{name}(...)``: see ``Tensor.{name}``."
