@@ -3,19 +3,25 @@
 A Module finds its parameters and sub-modules by attribute assignment (``self.fc = Linear(4, 2)``), as in PyTorch,
 so ``parameters()``, ``state_dict()`` and the repr need no registration calls.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
 import numpy as np
 
 from ..device import to_arguments
 from ..tensor import Tensor
+from ..typing import ArrayLike, DTypeLike
 
 
 class Parameter(Tensor):
     """A Tensor that is a module's weight: it requires grad, and assigning it to a Module registers it."""
 
-    def __init__(self, data, requires_grad=True):
+    def __init__(self, data: ArrayLike, requires_grad: bool = True) -> None:
         super().__init__(data, requires_grad=requires_grad)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
 
@@ -43,7 +49,7 @@ def _label(part, path):
 class Module:
     """Base class of layers and networks: subclasses set attributes in ``__init__`` and define ``forward``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         object.__setattr__(self, "_parameters", _Registry())
         object.__setattr__(self, "_modules", _Registry())
         object.__setattr__(self, "_buffers", {})
@@ -51,7 +57,7 @@ class Module:
         object.__setattr__(self, "name", None)       # dotted path inside the network that holds it (see _Registry)
 
     # ---- registration by attribute assignment ---------------------------------------------------------------------
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         registry = self.__dict__.get("_parameters")
         if registry is None:
             raise AttributeError(f"cannot assign {name!r} before Module.__init__() ran: call super().__init__() "
@@ -70,14 +76,15 @@ class Module:
             return
         self.__dict__.pop(name, None)
 
-    def __getattr__(self, name):    # only called when normal lookup fails: parameters and sub-modules live here
+    # only called when normal lookup fails: parameters and sub-modules live here
+    def __getattr__(self, name: str) -> Any:
         for table in ("_parameters", "_modules", "_buffers"):
             entries = self.__dict__.get(table, {})
             if name in entries:
                 return entries[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def register_buffer(self, name, tensor):
+    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
         """Keep ``tensor`` as state that is saved and loaded with the parameters but not trained (e.g. BatchNorm's
         running statistics), as PyTorch's ``register_buffer``."""
         if tensor is not None and not isinstance(tensor, Tensor):
@@ -87,7 +94,7 @@ class Module:
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         for table in (self._parameters, self._modules, self._buffers):
             if name in table:
                 del table[name]
@@ -95,10 +102,10 @@ class Module:
         object.__delattr__(self, name)
 
     # ---- running ----------------------------------------------------------------------------------------------------
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         output = self.forward(*args, **kwargs)
         if isinstance(output, Tensor) and output.requires_grad and "_made_by" not in output.__dict__:
             # The innermost module that returned this tensor, and which tensors it was given: enough for
@@ -107,13 +114,13 @@ class Module:
         return output
 
     # ---- walking the tree -------------------------------------------------------------------------------------------
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         return iter(self._modules.items())
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         return (module for _, module in self.named_children())
 
-    def named_modules(self, prefix=""):
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every module below it, depth first, each once."""
         seen, stack = set(), [(prefix, self)]
         while stack:
@@ -126,10 +133,10 @@ class Module:
                      for child_name, child in module._modules.items()]
             stack.extend(reversed(below))
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         return (module for _, module in self.named_modules())
 
-    def named_parameters(self, prefix="", recurse=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, Parameter) pairs in registration order; a parameter shared by two layers comes once."""
         seen = set()
         owners = self.named_modules(prefix) if recurse else [(prefix, self)]
@@ -140,20 +147,20 @@ class Module:
                 seen.add(id(parameter))
                 yield (f"{owner_name}.{name}" if owner_name else name), parameter
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         return (parameter for _, parameter in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self, prefix=""):
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         """(dotted name, buffer) pairs of this module and those below it (None entries skipped)."""
         for owner_name, module in self.named_modules(prefix):
             for name, buffer in module._buffers.items():
                 if buffer is not None:
                     yield (f"{owner_name}.{name}" if owner_name else name), buffer
 
-    def buffers(self):
+    def buffers(self) -> Iterator[Tensor]:
         return (buffer for _, buffer in self.named_buffers())
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn(module)`` on every sub-module, then on this one (e.g. a custom initialisation)."""
         for child in self.children():
             child.apply(fn)
@@ -161,20 +168,20 @@ class Module:
         return self
 
     # ---- modes and gradients ----------------------------------------------------------------------------------------
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> Module:
         for module in self.modules():
             object.__setattr__(module, "training", bool(mode))
         return self
 
-    def eval(self):
+    def eval(self) -> Module:
         return self.train(False)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Forget every parameter's gradient (set it to None, as PyTorch's default)."""
         for parameter in self.parameters():
             parameter.grad = None
 
-    def to_dtype(self, dtype):
+    def to_dtype(self, dtype: DTypeLike) -> Module:
         """Convert every parameter in place (e.g. float64 for gradient checks of a whole network)."""
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
@@ -187,23 +194,23 @@ class Module:
                 buffer._array = buffer._array.astype(dtype)
         return self
 
-    def double(self):
+    def double(self) -> Module:
         return self.to_dtype(np.float64)
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         """As PyTorch's: a device (the CPU: minigrad has no other) and/or a float dtype for every parameter."""
         dtype, _ = to_arguments(*args, **kwargs)
         return self if dtype is None else self.to_dtype(dtype)
 
-    def float(self):
+    def float(self) -> Module:
         return self.to_dtype(np.float32)
 
     # ---- saving and loading -----------------------------------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, np.ndarray]:
         """{dotted name: copy of the numpy array}: the parameters in registration order, then the buffers."""
         return {name: tensor._array.copy() for name, tensor in (*self.named_parameters(), *self.named_buffers())}
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, ArrayLike], strict: bool = True) -> tuple[list[str], list[str]]:
         """Copy arrays into the parameters and buffers (keeping their dtypes). Every name and shape is checked
         first, so a mismatch changes nothing; with ``strict=False`` missing and unexpected names are allowed."""
         own = {**dict(self.named_parameters()), **dict(self.named_buffers())}
@@ -227,11 +234,11 @@ class Module:
         return missing, unexpected
 
     # ---- printing -----------------------------------------------------------------------------------------------
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The layer's settings, shown inside its parentheses (subclasses override)."""
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not self._modules:
             shapes = ", ".join(f"{name} {tuple(p.shape)}" for name, p in self._parameters.items() if p is not None)
