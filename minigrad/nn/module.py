@@ -213,6 +213,9 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, ArrayLike], strict: bool = True) -> tuple[list[str], list[str]]:
         """Copy arrays into the parameters and buffers (keeping their dtypes). Every name and shape is checked
         first, so a mismatch changes nothing; with ``strict=False`` missing and unexpected names are allowed."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict for {type(self).__name__}: expected a dict of name -> array (what "
+                            f"state_dict() returns), got {type(state_dict).__name__}")
         own = {**dict(self.named_parameters()), **dict(self.named_buffers())}
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]

@@ -236,3 +236,12 @@ def test_buffers_are_saved_loaded_and_listed_but_not_trained():
         net.register_buffer("bad", np.zeros(2))
     del net.seen
     assert list(net.named_buffers()) == []
+
+
+@pytest.mark.parametrize("bad", [None, [("weight", np.zeros((2, 3)))], "weights.npz"])
+def test_load_state_dict_of_something_else_than_a_dict_says_what_it_expected(bad):
+    layer = nn.Linear(3, 2)
+    before = layer.weight.detach().numpy().copy()
+    with pytest.raises(TypeError, match="expected a dict of name -> array"):
+        layer.load_state_dict(bad)
+    assert np.array_equal(layer.weight.detach().numpy(), before)
