@@ -75,6 +75,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
 
 
 class Conv2d(Function):
+    op = "conv2d"    # the short name graph tables show (the F. function's name)
     torch_name = "ConvolutionBackward0"
 
     def forward(self, x, w, b=None, *, stride, padding, kernel, out_hw):
@@ -107,6 +108,7 @@ def conv2d_input_grad(grad_output, weight, input_shape, stride=1, padding=0):
 class Conv2dInputGrad(Function):
     """Bilinear in (g, w): <result, h> = <g, conv2d(h, w)>, which gives both gradients. PyTorch's name for it (and
     for Conv2dWeightGrad) is that of the node computing both."""
+    op = "conv2d_input_grad"    # the short name graph tables show (the F. function's name)
 
     torch_name = "ConvolutionBackwardBackward0"
 
@@ -133,6 +135,7 @@ def conv2d_weight_grad(input, grad_output, weight_shape, stride=1, padding=0, co
 
 class Conv2dWeightGrad(Function):
     """Bilinear in (x, g): <result, h> = <g, conv2d(x, h)>."""
+    op = "conv2d_weight_grad"    # the short name graph tables show (the F. function's name)
 
     torch_name = "ConvolutionBackwardBackward0"
 

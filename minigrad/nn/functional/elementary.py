@@ -9,6 +9,7 @@ from ...ops.unary import Erf
 
 class Log1p(Function):
     """log(1 + x), exact for tiny x; d/dx = 1 / (1 + x)."""
+    op = "log1p"    # the short name graph tables show (the F. function's name)
 
     torch_name = "Log1PBackward0"
 
@@ -21,6 +22,7 @@ class Log1p(Function):
 
 class Expm1(Function):
     """exp(x) - 1, exact for tiny x; d/dx = exp(x)."""
+    op = "expm1"    # the short name graph tables show (the F. function's name)
 
     def forward(self, x):
         return np.expm1(x)

@@ -73,6 +73,7 @@ class CrossEntropy(Function):
     Fused and stable: loss_i = logsumexp(z_i) - z_i[y_i] with logsumexp computed after subtracting max(z_i); the
     gradient is softmax(z_i) - onehot(y_i), never the quotient of two tiny numbers. PyTorch's graph has
     LogSoftmaxBackward0 under NllLossBackward0 here; this op is both, and takes the top one's name."""
+    op = "cross_entropy"    # the short name graph tables show (the F. function's name)
 
     torch_name = "NllLossBackward0"
 

@@ -25,6 +25,7 @@ def pad(input, pad, mode="constant", value=0.0):
 class ConstantPadNd(Function):
     """x with (before, after) added to each axis (a negative width crops); the gradient is the opposite operation: it
     crops what was added and zero-pads what was cropped."""
+    op = "pad"    # the short name graph tables show (the F. function's name)
 
     def forward(self, x, per_axis, value):
         self.per_axis = per_axis

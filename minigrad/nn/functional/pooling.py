@@ -46,6 +46,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0):
 
 class MaxPool2d(Function):
     """Each window's maximum; ``first_max`` (kept for backward) says which of its positions held the first one."""
+    op = "max_pool2d"    # the short name graph tables show (the F. function's name)
 
     torch_name = "MaxPool2DWithIndicesBackward0"
 
@@ -74,6 +75,7 @@ def max_pool2d_scatter(grad_output, first_max, input_shape, kernel, stride, padd
 
 
 class MaxPool2dScatter(Function):
+    op = "max_pool2d_scatter"    # the short name graph tables show (the F. function's name)
     torch_name = "MaxPool2DWithIndicesBackwardBackward0"
 
     def forward(self, g, first_max, input_shape, kernel, stride, padding):
@@ -103,6 +105,7 @@ def max_pool2d_gather(input, first_max, kernel, stride, padding):
 
 
 class MaxPool2dGather(Function):
+    op = "max_pool2d_gather"    # the short name graph tables show (the F. function's name)
     def forward(self, x, first_max, kernel, stride, padding):
         self.first_max, self.geometry = first_max, (kernel, stride, padding)
         padded = padded_batch_last(x, padding)
@@ -124,6 +127,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0):
 
 
 class AvgPool2d(Function):
+    op = "avg_pool2d"    # the short name graph tables show (the F. function's name)
     torch_name = "AvgPool2DBackward0"
 
     def forward(self, x, kernel, stride, padding, out_hw):
@@ -146,6 +150,7 @@ def avg_pool2d_spread(grad_output, input_shape, kernel, stride, padding):
 
 
 class AvgPool2dSpread(Function):
+    op = "avg_pool2d_spread"    # the short name graph tables show (the F. function's name)
     torch_name = "AvgPool2DBackwardBackward0"
 
     def forward(self, g, input_shape, kernel, stride, padding):
