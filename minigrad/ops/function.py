@@ -116,7 +116,8 @@ class Function:
 class Closure(Function):
     """An op written as one ``backward`` closure (``Tensor.from_op(value, parents, "name", backward)``).
 
-    Kept so that code outside the Tensor (e.g. ``nn.functional``) can define an op in one call."""
+    No op of minigrad is written so (each is a Function subclass); kept for an op defined in one call outside the
+    library, as tests do (test_tensor_graph.py, test_ops_gradcheck.py)."""
 
     def __init__(self, op_name, rule):
         self._op_name, self._rule = op_name, rule

@@ -9,7 +9,7 @@ Each is one matrix product over the im2col matrix of the batch-last layout (see 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ...tensor import Tensor
+from ...ops.function import Function
 from .layout import (
     batch_first,
     check_images,
@@ -70,53 +70,86 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
     if min(stride) < 1 or min(padding) < 0:
         raise ValueError(f"conv2d: stride must be >= 1 and padding >= 0, got stride={stride}, padding={padding}")
     kernel, out_hw = _conv_geometry(x.shape, w.shape, stride, padding, "conv2d")
-    dtype = common_float(x, w, b)
+    inputs = (x, w) if b is None else (x, w, b)
+    return Conv2d.apply(*inputs, stride=stride, padding=padding, kernel=kernel, out_hw=out_hw)
 
-    cols = _im2col(padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
-    out = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1) @ cols
-    if b is not None:
-        out += b._array.astype(dtype, copy=False)[:, None]
-    value = batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
 
-    def backward(g):
-        gx = conv2d_input_grad(g, w, x.shape, stride, padding) if x.requires_grad else None
-        gw = conv2d_weight_grad(x, g, w.shape, stride, padding, cols=cols) if w.requires_grad else None
-        gb = g.sum(axis=(0, 2, 3)) if b is not None and b.requires_grad else None
-        return gx, gw, gb
-    parents = (x, w) if b is None else (x, w, b)
-    return Tensor.from_op(value, parents, "conv2d", backward)
+class Conv2d(Function):
+    op = "conv2d"    # the short name graph tables show (the F. function's name)
+    torch_name = "ConvolutionBackward0"
+
+    def forward(self, x, w, b=None, *, stride, padding, kernel, out_hw):
+        self.stride, self.padding = stride, padding
+        dtype = common_float(x, w, b)
+        self.cols = _im2col(padded_batch_last(x.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+        out = w.astype(dtype, copy=False).reshape(w.shape[0], -1) @ self.cols
+        if b is not None:
+            out += b.astype(dtype, copy=False)[:, None]
+        return batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
+
+    def backward(self, g):
+        x, w = self.inputs[:2]
+        stride, padding = self.stride, self.padding
+        gx = conv2d_input_grad(g, w, x.shape, stride, padding) if self.needs_grad(0) else None
+        gw = conv2d_weight_grad(x, g, w.shape, stride, padding, cols=self.cols) if self.needs_grad(1) else None
+        if len(self.inputs) == 2:
+            return gx, gw
+        return gx, gw, g.sum(axis=(0, 2, 3)) if self.needs_grad(2) else None
 
 
 def conv2d_input_grad(grad_output, weight, input_shape, stride=1, padding=0):
     """d<conv2d(x, weight), grad_output>/dx: a transposed convolution onto an input of ``input_shape``."""
-    g, w = grad_output, weight
     stride, padding = pair(stride, "stride"), pair(padding, "padding")
-    kernel, out_hw = _conv_geometry(input_shape, w.shape, stride, padding, "conv2d_input_grad")
-    dtype = common_float(g, w)
-    cols = w._array.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ rows(g._array.astype(dtype, copy=False))
-    value = _col2im(cols, input_shape, kernel, stride, padding, out_hw)
+    kernel, out_hw = _conv_geometry(input_shape, weight.shape, stride, padding, "conv2d_input_grad")
+    return Conv2dInputGrad.apply(grad_output, weight, input_shape=input_shape, stride=stride, padding=padding,
+                                 kernel=kernel, out_hw=out_hw)
 
-    def backward(h):    # the op is bilinear in (g, w): <result, h> = <g, conv2d(h, w)>
-        gg = conv2d(h, w, None, stride, padding) if g.requires_grad else None
-        gw = conv2d_weight_grad(h, g, w.shape, stride, padding) if w.requires_grad else None
+
+class Conv2dInputGrad(Function):
+    """Bilinear in (g, w): <result, h> = <g, conv2d(h, w)>, which gives both gradients. PyTorch's name for it (and
+    for Conv2dWeightGrad) is that of the node computing both."""
+    op = "conv2d_input_grad"    # the short name graph tables show (the F. function's name)
+
+    torch_name = "ConvolutionBackwardBackward0"
+
+    def forward(self, g, w, *, input_shape, stride, padding, kernel, out_hw):
+        self.stride, self.padding = stride, padding
+        dtype = common_float(g, w)
+        cols = w.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ rows(g.astype(dtype, copy=False))
+        return _col2im(cols, input_shape, kernel, stride, padding, out_hw)
+
+    def backward(self, h):
+        g, w = self.inputs
+        gg = conv2d(h, w, None, self.stride, self.padding) if self.needs_grad(0) else None
+        gw = conv2d_weight_grad(h, g, w.shape, self.stride, self.padding) if self.needs_grad(1) else None
         return gg, gw
-    return Tensor.from_op(value, (g, w), "conv2d_input_grad", backward)
 
 
 def conv2d_weight_grad(input, grad_output, weight_shape, stride=1, padding=0, cols=None):
     """d<conv2d(input, w), grad_output>/dw. ``cols``: the forward pass's im2col of ``input``, reused when given."""
-    x, g = input, grad_output
     stride, padding = pair(stride, "stride"), pair(padding, "padding")
-    kernel, out_hw = _conv_geometry(x.shape, weight_shape, stride, padding, "conv2d_weight_grad")
-    dtype = common_float(x, g)
-    if cols is None or cols.dtype != dtype:
-        cols = _im2col(padded_batch_last(x._array.astype(dtype, copy=False), padding), kernel, stride, out_hw)
-    # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first and
-    # a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
-    value = (cols @ rows(g._array.astype(dtype, copy=False)).T).T.reshape(weight_shape)
+    kernel, out_hw = _conv_geometry(input.shape, weight_shape, stride, padding, "conv2d_weight_grad")
+    return Conv2dWeightGrad.apply(input, grad_output, weight_shape=weight_shape, stride=stride, padding=padding,
+                                  kernel=kernel, out_hw=out_hw, cols=cols)
 
-    def backward(h):    # bilinear in (x, g): <result, h> = <g, conv2d(x, h)>
-        gx = conv2d_input_grad(g, h, x.shape, stride, padding) if x.requires_grad else None
-        gg = conv2d(x, h, None, stride, padding) if g.requires_grad else None
+
+class Conv2dWeightGrad(Function):
+    """Bilinear in (x, g): <result, h> = <g, conv2d(x, h)>."""
+    op = "conv2d_weight_grad"    # the short name graph tables show (the F. function's name)
+
+    torch_name = "ConvolutionBackwardBackward0"
+
+    def forward(self, x, g, *, weight_shape, stride, padding, kernel, out_hw, cols):
+        self.stride, self.padding = stride, padding
+        dtype = common_float(x, g)
+        if cols is None or cols.dtype != dtype:
+            cols = _im2col(padded_batch_last(x.astype(dtype, copy=False), padding), kernel, stride, out_hw)
+        # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first
+        # and a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
+        return (cols @ rows(g.astype(dtype, copy=False)).T).T.reshape(weight_shape)
+
+    def backward(self, h):
+        x, g = self.inputs
+        gx = conv2d_input_grad(g, h, x.shape, self.stride, self.padding) if self.needs_grad(0) else None
+        gg = conv2d(x, h, None, self.stride, self.padding) if self.needs_grad(1) else None
         return gx, gg
-    return Tensor.from_op(value, (x, g), "conv2d_weight_grad", backward)

@@ -1,29 +1,49 @@
 """Elementary functions that numpy computes more accurately than any composition of Tensor ops (log1p and expm1 near
 0, erf), each an op with its derivative beside it, written with Tensor ops so that it can be differentiated again."""
-import math
-
 import numpy as np
 
 from ...functions import where
-from ...tensor import Tensor
+from ...ops.function import Function
+from ...ops.unary import Erf
 
-_erf_elementwise = np.vectorize(math.erf, otypes=[np.float64])
+
+class Log1p(Function):
+    """log(1 + x), exact for tiny x; d/dx = 1 / (1 + x)."""
+    op = "log1p"    # the short name graph tables show (the F. function's name)
+
+    torch_name = "Log1PBackward0"
+
+    def forward(self, x):
+        return np.log1p(x)
+
+    def backward(self, g):
+        return g / (1 + self.inputs[0])
+
+
+class Expm1(Function):
+    """exp(x) - 1, exact for tiny x; d/dx = exp(x)."""
+    op = "expm1"    # the short name graph tables show (the F. function's name)
+
+    def forward(self, x):
+        return np.expm1(x)
+
+    def backward(self, g):
+        return g * self.inputs[0].exp()
 
 
 def log1p(x):
-    """log(1 + x), exact for tiny x; d/dx = 1 / (1 + x)."""
-    return Tensor.from_op(np.log1p(x._array), (x,), "log1p", lambda g: (g / (1 + x),))
+    """log(1 + x), exact for tiny x."""
+    return Log1p.apply(x)
 
 
 def expm1(x):
-    """exp(x) - 1, exact for tiny x; d/dx = exp(x)."""
-    return Tensor.from_op(np.expm1(x._array), (x,), "expm1", lambda g: (g * x.exp(),))
+    """exp(x) - 1, exact for tiny x."""
+    return Expm1.apply(x)
 
 
 def erf(x):
-    """The error function (math.erf per element: exact, not fast); d/dx = 2/sqrt(pi) exp(-x^2)."""
-    value = _erf_elementwise(x._array).astype(x.dtype, copy=False)
-    return Tensor.from_op(value, (x,), "erf", lambda g: (g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp(),))
+    """The error function: the Tensor op ``Erf`` (math.erf per element, exact; d/dx = 2/sqrt(pi) exp(-x^2))."""
+    return Erf.apply(x)
 
 
 def log1p_exp(z):

@@ -1,7 +1,7 @@
 """``pad``: constant padding (and cropping, with negative widths) of the last dimensions."""
 import numpy as np
 
-from ...tensor import Tensor
+from ...ops.function import Function
 from .layout import float_tensor
 
 
@@ -19,13 +19,18 @@ def pad(input, pad, mode="constant", value=0.0):
                                                           for i in reversed(range(0, len(widths), 2))]
     if any(size + lo + hi < 0 for (lo, hi), size in zip(per_axis, x.shape)):
         raise ValueError(f"pad: widths {pad} crop more than the input of shape {x.shape} holds")
-    return _pad_axes(x, per_axis, value)
+    return ConstantPadNd.apply(x, per_axis=per_axis, value=value)
 
 
-def _pad_axes(x, per_axis, value):
-    """x with (before, after) added to each axis; the gradient is the opposite operation: it crops what was added
-    and zero-pads what was cropped."""
-    crop = tuple(slice(max(-lo, 0), size - max(-hi, 0)) for (lo, hi), size in zip(per_axis, x.shape))
-    padded = np.pad(x._array[crop], [(max(lo, 0), max(hi, 0)) for lo, hi in per_axis], constant_values=value)
-    opposite = [(-lo, -hi) for lo, hi in per_axis]
-    return Tensor.from_op(padded, (x,), "pad", lambda g: (_pad_axes(g, opposite, 0.0),))
+class ConstantPadNd(Function):
+    """x with (before, after) added to each axis (a negative width crops); the gradient is the opposite operation: it
+    crops what was added and zero-pads what was cropped."""
+    op = "pad"    # the short name graph tables show (the F. function's name)
+
+    def forward(self, x, per_axis, value):
+        self.per_axis = per_axis
+        crop = tuple(slice(max(-lo, 0), size - max(-hi, 0)) for (lo, hi), size in zip(per_axis, x.shape))
+        return np.pad(x[crop], [(max(lo, 0), max(hi, 0)) for lo, hi in per_axis], constant_values=value)
+
+    def backward(self, g):
+        return ConstantPadNd.apply(g, per_axis=[(-lo, -hi) for lo, hi in self.per_axis], value=0.0)
