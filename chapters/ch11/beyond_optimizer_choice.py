@@ -3,9 +3,9 @@
 1. The airfoil regression of 11.5-11.10 (linear regression, minibatch 10, the book's initialization and loss
    (y_hat - y)^2 / 2) and LeNet on Fashion-MNIST, trained with each of SGD, SGD with momentum 0.9, Adagrad, RMSprop,
    Adadelta, Adam, AdamW, Yogi, NAdam, RAdam, Adamax, Rprop and ASGD. No optimizer gets a learning rate picked by
-   hand: each runs at the best of a small sweep (its usual lr times 1/3, 1 and 3), judged on the airfoil by the
-   final full-data loss and on LeNet by the loss on held-out training images (never the test set). Every run of one
-   problem starts from the same weights and sees the same minibatches. LBFGS, a full-batch method, runs on the
+   hand: each runs at the best of a small sweep (its usual lr times 1/10 to 10 on the airfoil, 1/3 to 3 on LeNet),
+   judged on the airfoil by the final full-data loss and on LeNet by the loss on held-out training images (never the
+   test set). Every run of one problem starts from the same weights and sees the same minibatches. LBFGS, a full-batch method, runs on the
    whole airfoil data set with its strong-Wolfe line search, beside the exact least-squares optimum.
    One figure of loss against epoch, one table of final loss, test accuracy and time.
 2. The cyclic schedules of the notes, cosine with warm restarts and a triangular cyclic lr, on LeNet with plain SGD
@@ -34,7 +34,8 @@ from minigrad.train import Accumulator, Timer, evaluate_accuracy
 DATA_SETS = ("airfoil", "fashion-mnist")
 
 SEED = 0
-SWEEP = (1 / 3, 1, 3)              # each optimizer's usual lr times these
+AIRFOIL_SWEEP = (1 / 10, 1 / 3, 1, 3, 10)   # each optimizer's usual lr times these (airfoil runs are cheap)
+LENET_SWEEP = (1 / 3, 1, 3)
 # name: (factory(params, lr), usual lr on the airfoil regression, usual lr on LeNet)
 OPTIMIZERS = {
     "SGD": (lambda p, lr: optim.SGD(p, lr=lr), 0.03, 0.3),
@@ -57,10 +58,11 @@ EVALUATE_EVERY = 200               # examples between two full-data airfoil loss
 # LeNet (full mode): the sweep trains one epoch on SWEEP_IMAGES and validates on the last VALIDATION_IMAGES of the
 # training set; the runs at the chosen lrs train LENET_EPOCHS epochs on the first LENET_IMAGES and are tested on the
 # whole test set. Quick mode: a few batches of each.
-SWEEP_IMAGES, VALIDATION_IMAGES, LENET_IMAGES, LENET_EPOCHS = 7680, 2000, 20480, 2
+SWEEP_IMAGES, VALIDATION_IMAGES, LENET_IMAGES, LENET_EPOCHS = 5120, 2000, 15360, 2
 QUICK_IMAGES = {"sweep": 128, "validation": 128, "train": 256, "test": 128}
-SCHEDULE_EPOCHS = 3                # the warm-restart and cyclic runs on all 60,000 images (quick: 1 on 256)
+SCHEDULE_EPOCHS = 3                # the warm-restart and cyclic runs on all 60,000 images (quick: 1 on 384)
 BATCH_SIZE = 256                   # quick: 64
+PLATEAU = 0.02                     # a validation loss this close to ln 10 means the net has not started learning
 QUICK_BATCH_SIZE = 64
 
 
@@ -164,9 +166,9 @@ def validation_loss(net, X, y):
     return value if math.isfinite(value) else math.inf
 
 
-def sweep(usual_lr, score):
-    """(best lr, {lr: score}) over usual_lr times SWEEP; `score(lr)` is lower for better."""
-    scores = {usual_lr * factor: score(usual_lr * factor) for factor in SWEEP}
+def sweep(usual_lr, factors, score):
+    """(best lr, {lr: score}) over usual_lr times `factors`; `score(lr)` is lower for better."""
+    scores = {usual_lr * factor: score(usual_lr * factor) for factor in factors}
     return min(scores, key=scores.get), scores
 
 
@@ -196,8 +198,9 @@ def compare_optimizers(quick):
     lenet_epochs = 1 if quick else LENET_EPOCHS
 
     print(f"Airfoil: linear regression, minibatch 10, {airfoil_epochs} epoch(s), lr swept over the usual lr x "
-          f"{', '.join(f'{f:.3g}' for f in SWEEP)} by the final full-data loss.")
-    print(f"LeNet (batch {batch_size}): lr swept by the loss on {len(val_y)} held-out training images after 1 epoch on "
+          f"{', '.join(f'{f:.3g}' for f in AIRFOIL_SWEEP)} by the final full-data loss.")
+    print(f"LeNet (batch {batch_size}): lr swept over the usual lr x {', '.join(f'{f:.3g}' for f in LENET_SWEEP)} "
+          f"by the loss on {len(val_y)} held-out training images after 1 epoch on "
           f"{len(sweep_iter.dataset)} images; then {lenet_epochs} epoch(s) on {len(train_iter.dataset)} images, "
           f"tested on {len(test_iter.dataset)} test images. Every run starts from the same weights (seed {SEED}).")
     rows = {}
@@ -208,14 +211,15 @@ def compare_optimizers(quick):
         def lenet_score(lr):
             return validation_loss(lenet_run(make, lr, sweep_iter, 1)[3], val_x, val_y)
 
-        a_lr, a_scores = sweep(airfoil_lr, airfoil_score)
+        a_lr, a_scores = sweep(airfoil_lr, AIRFOIL_SWEEP, airfoil_score)
         a_points, a_seconds = airfoil_run(make, a_lr, data_iter, airfoil_epochs)
-        l_lr, l_scores = sweep(lenet_lr, lenet_score)
+        l_lr, l_scores = sweep(lenet_lr, LENET_SWEEP, lenet_score)
         l_points, l_loss, l_seconds, net, _ = lenet_run(make, l_lr, train_iter, lenet_epochs)
         test_acc = evaluate_accuracy(net, test_iter) if net is not None else math.nan
         rows[name] = {"airfoil_lr": a_lr, "airfoil_edge": edge_mark(a_lr, a_scores), "airfoil_loss": a_points[-1][1],
                       "airfoil_seconds": a_seconds, "airfoil_points": a_points,
-                      "lenet_lr": l_lr, "lenet_edge": edge_mark(l_lr, l_scores), "lenet_loss": l_loss,
+                      "lenet_lr": l_lr, "lenet_edge": edge_mark(l_lr, l_scores), "lenet_sweep": l_scores,
+                      "lenet_loss": l_loss,
                       "test_acc": test_acc, "lenet_seconds": l_seconds, "lenet_points": l_points}
     lbfgs_points, lbfgs_seconds = lbfgs_airfoil(data_iter, 2 if quick else 5)
     optimum = least_squares_loss(data_iter)
@@ -244,6 +248,10 @@ def print_table(rows, lbfgs_points, lbfgs_seconds, optimum, airfoil_rows):
           + f"; highest: {airfoil[-1]} {rows[airfoil[-1]]['airfoil_loss']:.4f}")
     print("LeNet, highest test acc first: " + ", ".join(f"{k} {rows[k]['test_acc']:.3f}" for k in lenet_best[:5])
           + f"; lowest: {lenet_best[-1]} {rows[lenet_best[-1]]['test_acc']:.3f}")
+    stuck = [k for k in rows if all(abs(v - math.log(10)) < PLATEAU for v in rows[k]["lenet_sweep"].values())]
+    if stuck:
+        print(f"LeNet sweep: at every lr tried, {', '.join(stuck)} stayed within {PLATEAU} of the untrained loss "
+              f"ln 10 = {math.log(10):.3f} (LeNet's initial plateau), so the sweep could not tell their lrs apart")
 
 
 def draw_losses(rows, lbfgs_points):
@@ -266,15 +274,17 @@ def draw_losses(rows, lbfgs_points):
 def cyclic_schedules(quick):
     """Part 2: cosine with warm restarts and a triangular cyclic lr on LeNet, plain SGD as 11.11; beside 11.11."""
     train_x, train_y, test_x, test_y = fashion_mnist_arrays()
-    n_train, n_test = (256, 128) if quick else (None, None)
+    n_train, n_test = (384, 128) if quick else (None, None)
     epochs = 1 if quick else SCHEDULE_EPOCHS
     batch_size = QUICK_BATCH_SIZE if quick else BATCH_SIZE
     train_iter = DataLoader((train_x[:n_train], train_y[:n_train]), batch_size, shuffle=True)
     test_iter = DataLoader((test_x[:n_test], test_y[:n_test]), 1000)
     per_epoch = len(train_iter)
+    first_cycle = max(1, epochs * per_epoch // 3)   # cycles of 1/3 and 2/3 of the run: it ends at a cycle's end
     runs = {
-        "cosine, warm restarts": ("CosineAnnealingWarmRestarts(T_0=1 epoch, T_mult=2, eta_min=0.01), lr 0.3",
-                                  lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=per_epoch, T_mult=2,
+        "cosine, warm restarts": (f"CosineAnnealingWarmRestarts(T_0={first_cycle / per_epoch:.3g} epoch, T_mult=2, "
+                                  f"eta_min=0.01), lr 0.3",
+                                  lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=first_cycle, T_mult=2,
                                                                                      eta_min=0.01)),
         "cyclic (triangular2)": ("CyclicLR(0.01 to 0.3, up half an epoch, down half, amplitude halved each cycle)",
                                  lambda o: lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.3,
