@@ -59,7 +59,7 @@ EVALUATE_EVERY = 200               # examples between two full-data airfoil loss
 # training set; the runs at the chosen lrs train LENET_EPOCHS epochs on the first LENET_IMAGES and are tested on the
 # whole test set. Quick mode: a few batches of each.
 SWEEP_IMAGES, VALIDATION_IMAGES, LENET_IMAGES, LENET_EPOCHS = 5120, 2000, 15360, 2
-QUICK_IMAGES = {"sweep": 128, "validation": 128, "train": 256, "test": 128}
+QUICK_IMAGES = {"sweep": 64, "validation": 64, "train": 192, "test": 128}
 SCHEDULE_EPOCHS = 3                # the warm-restart and cyclic runs on all 60,000 images (quick: 1 on 384)
 BATCH_SIZE = 256                   # quick: 64
 PLATEAU = 0.02                     # a validation loss this close to ln 10 means the net has not started learning
@@ -262,7 +262,9 @@ def draw_losses(rows, lbfgs_points):
         left.plot(*zip(*r["airfoil_points"]), style, label=f"{name} ({fmt_lr(r['airfoil_lr'])})")
         if r["lenet_points"]:
             right.plot(*zip(*r["lenet_points"]), style, label=f"{name} ({fmt_lr(r['lenet_lr'])})")
-    left.plot(*zip(*lbfgs_points), "ko", label="LBFGS, full batch (per step)")
+    # An LBFGS step is up to 20 full-batch iterations, not an epoch: its result is drawn as a level, not a curve.
+    left.axhline(lbfgs_points[-1][1], color="k", linestyle=":", label=f"LBFGS, full batch, after {len(lbfgs_points)} "
+                                                                    f"steps")
     set_axes(left, "epoch", "airfoil loss (full data)", yscale="log")
     set_axes(right, "epoch", "LeNet train loss", yscale="log")
     left.legend(fontsize=6, ncol=2)
