@@ -1,5 +1,7 @@
 """The 'choosing the learning rate' script: its range test in quick mode has the range test's shape, one-cycle
 trains and is judged against 11.11's target correctly, and both figures are drawn."""
+import contextlib
+import io
 import math
 
 import numpy as np
@@ -16,14 +18,9 @@ def quick_run(tmp_path_factory):
     except Exception as error:  # the data package says how to get the data
         pytest.skip(f"Fashion-MNIST is not available here: {error}")
     out = tmp_path_factory.mktemp("out")
-    capture = pytest.MonkeyPatch()
-    lines = []
-    capture.setattr("builtins.print", lambda *args, **kwargs: lines.append(" ".join(map(str, args))))
-    try:
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
         result, epochs = script.main(["--quick", "--out", str(out)])
-    finally:
-        capture.undo()
-    return result, epochs, "\n".join(lines), out / "beyond_lr_choice"
+    return result, epochs, printed.getvalue(), out / "beyond_lr_choice"
 
 
 def test_range_test_sweeps_the_lr_exponentially_and_suggests_one_inside_the_sweep(quick_run):

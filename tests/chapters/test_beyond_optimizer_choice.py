@@ -1,5 +1,7 @@
 """The 'choosing the optimizer' script in quick mode: a row per optimizer of minigrad.optim with finite numbers at a
 learning rate from its sweep, LBFGS at the least-squares optimum, the cyclic schedules' lr in range, the figures."""
+import contextlib
+import io
 import math
 import re
 
@@ -20,14 +22,9 @@ def quick_run(tmp_path_factory):
     except Exception as error:  # the data package says how to get the data
         pytest.skip(f"the data sets are not available here: {error}")
     out = tmp_path_factory.mktemp("out")
-    capture = pytest.MonkeyPatch()
-    lines = []
-    capture.setattr("builtins.print", lambda *args, **kwargs: lines.append(" ".join(map(str, args))))
-    try:
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
         rows, lbfgs, schedules = script.main(["--quick", "--out", str(out)])
-    finally:
-        capture.undo()
-    return rows, lbfgs, schedules, "\n".join(lines), out / "beyond_optimizer_choice"
+    return rows, lbfgs, schedules, printed.getvalue(), out / "beyond_optimizer_choice"
 
 
 def test_every_optimizer_of_minigrad_optim_is_compared():
