@@ -1,0 +1,75 @@
+"""The 'choosing the optimizer' script in quick mode: a row per optimizer of minigrad.optim with finite numbers at a
+learning rate from its sweep, LBFGS at the least-squares optimum, the cyclic schedules' lr in range, the figures."""
+import contextlib
+import io
+import math
+import re
+
+import numpy as np
+import pytest
+
+from chapters.ch11 import beyond_optimizer_choice as script
+import minigrad as mg
+from minigrad import optim
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    try:
+        from minigrad.data import fashion_mnist_arrays, get_data_ch11
+        fashion_mnist_arrays()
+        get_data_ch11()
+    except Exception as error:  # the data package says how to get the data
+        pytest.skip(f"the data sets are not available here: {error}")
+    out = tmp_path_factory.mktemp("out")
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        rows, lbfgs, schedules = script.main(["--quick", "--out", str(out)])
+    return rows, lbfgs, schedules, printed.getvalue(), out / "beyond_optimizer_choice"
+
+
+def test_every_optimizer_of_minigrad_optim_is_compared():
+    classes = {name for name in optim.__all__ if isinstance(getattr(optim, name), type)
+               and issubclass(getattr(optim, name), optim.Optimizer)} - {"Optimizer", "LBFGS"}
+    compared = {name.split("+")[0] for name in script.OPTIMIZERS}
+    assert classes == compared
+    for name, (make, *_) in script.OPTIMIZERS.items():
+        assert type(make([mg.zeros(1, requires_grad=True)], 0.1)).__name__ == name.split("+")[0]
+
+
+def test_the_table_has_a_row_per_optimizer_with_finite_numbers_at_a_swept_lr(quick_run):
+    rows, _, _, printed, _ = quick_run
+    assert list(rows) == list(script.OPTIMIZERS)
+    for name, row in rows.items():
+        _, airfoil_lr, lenet_lr = script.OPTIMIZERS[name]
+        assert any(math.isclose(row["airfoil_lr"], airfoil_lr * f) for f in script.AIRFOIL_SWEEP), name
+        assert any(math.isclose(row["lenet_lr"], lenet_lr * f) for f in script.LENET_SWEEP), name
+        assert row["lenet_sweep"][row["lenet_lr"]] == min(row["lenet_sweep"].values()), name
+        assert math.isfinite(row["airfoil_loss"]) and row["airfoil_loss"] > 0, name
+        assert math.isfinite(row["lenet_loss"]) and 0 <= row["test_acc"] <= 1, name
+        assert row["airfoil_seconds"] >= 0 and row["lenet_seconds"] >= 0
+        line = next(l for l in printed.splitlines() if l.startswith(name + " "))
+        numbers = [float(x) for x in line[len(name):].replace("*", " ").split()]
+        assert len(numbers) == 7 and all(math.isfinite(x) for x in numbers), line
+    assert re.search(r"^LBFGS +1 \(full\) +\d\.\d{4}", printed, re.M)
+
+
+def test_lbfgs_reaches_the_least_squares_optimum_and_no_minibatch_optimizer_beats_it(quick_run):
+    rows, lbfgs, _, _, _ = quick_run
+    optimum = lbfgs["optimum"]
+    assert optimum - 1e-6 <= lbfgs["points"][-1][1] <= optimum * (1 + 1e-3)
+    assert all(row["airfoil_loss"] >= optimum - 1e-6 for row in rows.values())
+
+
+def test_cyclic_schedules_stay_between_their_bounds_and_the_figures_exist(quick_run):
+    _, _, schedules, printed, folder = quick_run
+    restarts, cyclic = schedules["cosine, warm restarts"]["lrs"], schedules["cyclic (triangular2)"]["lrs"]
+    assert restarts[0] == pytest.approx(0.3) and min(restarts) >= 0.01
+    rises = [i for i in range(1, len(restarts)) if restarts[i] >= restarts[i - 1]]
+    assert rises, "no warm restart happened"
+    assert all(restarts[i] == pytest.approx(0.3) for i in rises)              # a restart goes back to the top
+    assert cyclic[0] == pytest.approx(0.01) and 0.01 < max(cyclic) <= 0.3
+    for result in schedules.values():
+        assert math.isfinite(result["train_loss"]) and 0 <= result["test_acc"] <= 1
+    for title in ("constant lr 0.3", "CosineScheduler + 5 warmup"):
+        assert title in printed
+    assert sorted(p.name for p in folder.glob("*.png")) == ["01_optimizers_loss.png", "02_cyclic_schedules.png"]
