@@ -14,6 +14,9 @@ and Fashion-MNIST of 11.11:
    test accuracy of 11.11's constant lr 0.3 after its 30 epochs: how many epochs one-cycle needs to reach it is
    measured and printed, not assumed.
 """
+if __name__ == "__main__":  # before numpy loads: one BLAS thread, so LeNet's numbers do not depend on the cores
+    import os
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 if __package__ in (None, ""):  # run as a file: put the repository root on the import path
     import sys
     from pathlib import Path
@@ -26,7 +29,8 @@ import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.sec11_lr_scheduler import BOOK, BOOK_BUILDS, NUM_EPOCHS as BOOK_EPOCHS
+from chapters.ch11.sec11_lr_scheduler import BOOK, BOOK_BUILDS
+from chapters.ch11.sec11_lr_scheduler import NUM_EPOCHS as BOOK_EPOCHS
 from minigrad import nn, optim
 from minigrad.data import DataLoader, fashion_mnist_arrays
 from minigrad.nn.models import lenet

@@ -5,12 +5,16 @@
    Adadelta, Adam, AdamW, Yogi, NAdam, RAdam, Adamax, Rprop and ASGD. No optimizer gets a learning rate picked by
    hand: each runs at the best of a small sweep (its usual lr times 1/10 to 10 on the airfoil, 1/3 to 3 on LeNet),
    judged on the airfoil by the final full-data loss and on LeNet by the loss on held-out training images (never the
-   test set). Every run of one problem starts from the same weights and sees the same minibatches. LBFGS, a full-batch method, runs on the
-   whole airfoil data set with its strong-Wolfe line search, beside the exact least-squares optimum.
+   test set). Every run of one problem starts from the same weights and sees the same minibatches. LBFGS, a
+   full-batch method, runs on the whole airfoil data set with its strong-Wolfe line search, beside the exact
+   least-squares optimum.
    One figure of loss against epoch, one table of final loss, test accuracy and time.
 2. The cyclic schedules of the notes, cosine with warm restarts and a triangular cyclic lr, on LeNet with plain SGD
    as in 11.11, beside the book's five runs of 11.11 (quoted from that section's table, not re-run).
 """
+if __name__ == "__main__":  # before numpy loads: one BLAS thread, so LeNet's numbers do not depend on the cores
+    import os
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 if __package__ in (None, ""):  # run as a file: put the repository root on the import path
     import sys
     from pathlib import Path
@@ -23,7 +27,8 @@ import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.sec11_lr_scheduler import BOOK, BOOK_BUILDS, NUM_EPOCHS as BOOK_EPOCHS, RUN_TITLES
+from chapters.ch11.sec11_lr_scheduler import BOOK, BOOK_BUILDS, RUN_TITLES
+from chapters.ch11.sec11_lr_scheduler import NUM_EPOCHS as BOOK_EPOCHS
 from minigrad import nn, optim
 from minigrad.data import DataLoader, fashion_mnist_arrays, get_data_ch11
 from minigrad.nn.models import lenet

@@ -63,8 +63,9 @@ class Outcome:
 
 
 def discover(chapter_dir=CHAPTER_DIR):
-    """The scripts to run: ``secNN_*.py`` in section order, then ``extra_*.py`` by name."""
-    paths = sorted(chapter_dir.glob("sec[0-9][0-9]_*.py")) + sorted(chapter_dir.glob("extra_*.py"))
+    """The scripts to run: ``secNN_*.py`` in section order, then ``extra_*.py`` and ``beyond_*.py`` by name."""
+    paths = [path for pattern in ("sec[0-9][0-9]_*.py", "extra_*.py", "beyond_*.py")
+             for path in sorted(chapter_dir.glob(pattern))]
     return [read_script(path) for path in paths]
 
 

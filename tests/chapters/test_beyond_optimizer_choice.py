@@ -5,11 +5,10 @@ import io
 import math
 import re
 
-import numpy as np
 import pytest
 
-from chapters.ch11 import beyond_optimizer_choice as script
 import minigrad as mg
+from chapters.ch11 import beyond_optimizer_choice as script
 from minigrad import optim
 
 
