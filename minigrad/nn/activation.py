@@ -85,3 +85,27 @@ class Softmax(_Elementwise):
 class LogSoftmax(Softmax):
     def forward(self, x):
         return F.log_softmax(x, self.dim)
+
+
+class Hardtanh(_Elementwise):
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+        self.min_val, self.max_val = min_val, max_val
+
+    def _settings(self):
+        return {"min_val": self.min_val, "max_val": self.max_val}
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+
+class ReLU6(_Elementwise):
+    def forward(self, x):
+        return F.relu6(x)
+
+
+class LogSigmoid(_Elementwise):
+    def forward(self, x):
+        return F.logsigmoid(x)

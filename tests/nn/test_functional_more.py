@@ -18,6 +18,10 @@ ELEMENTWISE = [
     ("softplus_beta_threshold", lambda f, x: f.softplus(x, beta=2.0, threshold=3.0)),
     ("elu", lambda f, x: f.elu(x, alpha=0.7)),
     ("leaky_relu", lambda f, x: f.leaky_relu(x, negative_slope=0.2)),
+    ("hardtanh", lambda f, x: f.hardtanh(x)),
+    ("hardtanh_bounds", lambda f, x: f.hardtanh(x, min_val=-0.5, max_val=2.0)),
+    ("relu6", lambda f, x: f.relu6(x)),
+    ("logsigmoid", lambda f, x: f.logsigmoid(x)),
     ("log_softmax_last", lambda f, x: f.log_softmax(x, dim=-1)),
     ("log_softmax_0", lambda f, x: f.log_softmax(x, dim=0)),
     ("softmax_1", lambda f, x: f.softmax(x, dim=1)),
@@ -96,3 +100,23 @@ def test_bad_arguments_are_named():
                           (lambda: F.dropout(x, p=1.5), "probability")]:
         with pytest.raises(ValueError, match=message):
             call()
+
+
+def test_hardtanh_and_relu6_at_their_bounds_and_as_modules_match_torch():
+    """Exactly on a bound the gradient is 0 (PyTorch's rule), just inside it is 1; the modules say their settings;
+    LogSigmoid as a module."""
+    torch = pytest.importorskip("torch")
+    x = np.array([-2.0, -1.0, -0.999, 0.0, 0.5, 1.0, 6.0, 5.999, 7.0], dtype=np.float32)
+    for ours_fn, theirs_fn in [(mg.nn.Hardtanh(), torch.nn.Hardtanh()), (mg.nn.ReLU6(), torch.nn.ReLU6()),
+                               (mg.nn.Hardtanh(-0.5, 2.0), torch.nn.Hardtanh(-0.5, 2.0))]:
+        ours_x, theirs_x = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ours, theirs = ours_fn(ours_x), theirs_fn(theirs_x)
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+        np.testing.assert_array_equal(ours_x.grad.numpy(), theirs_x.grad.numpy())
+    assert repr(mg.nn.Hardtanh(-0.5, 2.0)) == "Hardtanh(min_val=-0.5, max_val=2.0)"
+    np.testing.assert_allclose(mg.nn.LogSigmoid()(mg.tensor(x)).numpy(), torch.nn.LogSigmoid()(torch.tensor(x)),
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match="min_val"):
+        F.hardtanh(mg.tensor(x), min_val=2.0, max_val=1.0)

@@ -5,24 +5,38 @@ conv.py, pooling.py, loss.py, activation.py (with elementary.py's log1p, expm1, 
 padding.py, linear.py. Every op here is an autograd op whose backward is made of ops too, so gradients of gradients
 work.
 """
-from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
+from .activation import (
+                         elu,
+                         gelu,
+                         hardtanh,
+                         leaky_relu,
+                         log_softmax,
+                         logsigmoid,
+                         relu,
+                         relu6,
+                         sigmoid,
+                         silu,
+                         softmax,
+                         softplus,
+                         tanh,
+)
 from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from .dropout import dropout
 from .linear import linear
 from .loss import (
-                   binary_cross_entropy,
-                   binary_cross_entropy_with_logits,
-                   check_reduction,
-                   cross_entropy,
-                   mse_loss,
-                   nll_loss,
+                         binary_cross_entropy,
+                         binary_cross_entropy_with_logits,
+                         check_reduction,
+                         cross_entropy,
+                         mse_loss,
+                         nll_loss,
 )
 from .normalization import batch_norm, layer_norm, normalize
 from .padding import pad
 from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gather, max_pool2d_scatter
 
 __all__ = ["avg_pool2d", "avg_pool2d_spread", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy", "dropout", "elu",
-           "gelu", "layer_norm", "leaky_relu", "linear", "log_softmax", "max_pool2d", "max_pool2d_gather",
-           "max_pool2d_scatter", "mse_loss", "nll_loss", "normalize", "pad", "relu", "sigmoid", "silu", "softmax",
-           "softplus", "tanh"]
+           "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy",
+           "dropout", "elu", "gelu", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax",
+           "logsigmoid", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss",
+           "normalize", "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]

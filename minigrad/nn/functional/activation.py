@@ -79,3 +79,23 @@ def leaky_relu(input, negative_slope=0.01):
     """x for x > 0, negative_slope * x otherwise (so the gradient at 0 is negative_slope, as PyTorch's)."""
     x = float_tensor(input, "input", "leaky_relu")
     return where(x._array > 0, x, x * negative_slope)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside and 0 on and outside the bounds (as
+    PyTorch's)."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+    x = float_tensor(input, "input", "hardtanh")
+    inside = (x._array > min_val) & (x._array < max_val)
+    return where(inside, x, x.detach().clamp(min_val, max_val))
+
+
+def relu6(input):
+    """min(max(x, 0), 6): hardtanh between 0 and 6."""
+    return hardtanh(float_tensor(input, "input", "relu6"), 0.0, 6.0)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) = -log(1 + exp(-x)), computed without overflow for large |x|."""
+    return -log1p_exp(-float_tensor(input, "input", "logsigmoid"))
