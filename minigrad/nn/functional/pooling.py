@@ -47,7 +47,6 @@ def max_pool2d(input, kernel_size, stride=None, padding=0):
 class MaxPool2d(Function):
     """Each window's maximum; ``first_max`` (kept for backward) says which of its positions held the first one."""
     op = "max_pool2d"    # the short name graph tables show (the F. function's name)
-
     torch_name = "MaxPool2DWithIndicesBackward0"
 
     def forward(self, x, kernel, stride, padding, out_hw):
