@@ -1,10 +1,11 @@
-"""How often LeNet collapses to chance at 11.11's lr 0.3: minigrad against PyTorch, one epoch per seed.
+"""How often LeNet collapses to chance at 11.11's lr 0.3 (or --lr): minigrad against PyTorch, one epoch per seed.
 
-SGD at lr 0.3, batch 256, Fashion-MNIST, one BLAS / torch thread each. Both engines see the same minibatch order
-(minigrad's loader, seeded with the run's seed) and start from their own default initialisation. A run counts as
-collapsed when the mean loss of its last 40 minibatches is above 2.2 (chance is ln 10 = 2.303).
+SGD at lr 0.3 (multi-step's 0.5 with --lr 0.5), batch 256, Fashion-MNIST, one BLAS / torch thread each. Both
+engines see the same minibatch order (minigrad's loader, seeded with the run's seed) and start from their own default
+initialisation. A run counts as collapsed when the mean loss of its last 40 minibatches is above 2.2 (chance is
+ln 10 = 2.303).
 
-    python benchmarks/lr_collapse.py --seeds 0 8
+    python benchmarks/lr_collapse.py --seeds 0 8 [--lr 0.5]
 """
 import argparse
 import os
@@ -25,16 +26,16 @@ def torch_lenet(torch):
                         T.Linear(84, 10))
 
 
-def one_epoch(engine, seed, train_iter, torch=None):
+def one_epoch(engine, seed, train_iter, lr, torch=None):
     """Mean loss of the last 40 minibatches of one epoch from a fresh LeNet."""
     mg.manual_seed(seed)
     if engine == "minigrad":
         net, loss = nn.lenet(), nn.CrossEntropyLoss()
-        trainer = optim.SGD(net.parameters(), lr=0.3)
+        trainer = optim.SGD(net.parameters(), lr=lr)
     else:
         torch.manual_seed(seed)
         net, loss = torch_lenet(torch), torch.nn.CrossEntropyLoss()
-        trainer = torch.optim.SGD(net.parameters(), lr=0.3)
+        trainer = torch.optim.SGD(net.parameters(), lr=lr)
     losses = []
     for X, y in train_iter:
         if torch is not None and engine == "torch":
@@ -50,6 +51,7 @@ def one_epoch(engine, seed, train_iter, torch=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs=2, default=(0, 8), metavar=("FIRST", "STOP"))
+    parser.add_argument("--lr", type=float, default=0.3)
     args = parser.parse_args()
     try:
         import torch
@@ -62,7 +64,7 @@ def main():
     for seed in range(*args.seeds):
         cells = []
         for engine in engines:
-            last = one_epoch(engine, seed, train_iter, torch)
+            last = one_epoch(engine, seed, train_iter, args.lr, torch)
             cells.append(f"{last:.3f}" + (" collapsed" if last > 2.2 else ""))
         print(f"| {seed} | " + " | ".join(cells) + " |", flush=True)
 

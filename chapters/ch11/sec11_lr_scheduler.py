@@ -212,6 +212,17 @@ def what_ran(key, lrs, planned):
             f"the plot shows {compress(planned, keep=3)}.")
 
 
+def collapse_epoch(history, chance_acc=0.2):
+    """The epoch (1-based) from which a run stayed at chance to its end (the ReLUs died: every image gets the same
+    scores, the loss sits at ln 10 = 2.303), or None if it did not collapse."""
+    epoch = None
+    for summary in reversed(history.epochs):
+        if summary["train_acc"] >= chance_acc:
+            break
+        epoch = summary["epoch"]
+    return epoch
+
+
 def final_table(histories, quick):
     """Our five runs beside the book's printed numbers; then the orderings the book's text relies on."""
     head = (f"{'run':<36} {'ours: loss  train   test':>24}   {'book seed build':>19}   "
@@ -233,6 +244,11 @@ def final_table(histories, quick):
     gaps = {k: h.epochs[-1]["train_acc"] - h.epochs[-1]["test_acc"] for k, h in histories.items()}
     lines.append("train acc - test acc (overfitting), ours: " + ", ".join(f"{k} {gaps[k]:.3f}" for k in gaps)
                  + "; book medians: " + ", ".join(f"{k} {BOOK[k]['gap']:.3f}" for k in gaps))
+    collapsed = {k: collapse_epoch(h) for k, h in histories.items()}
+    if not quick and any(collapsed.values()):
+        lines.append("collapsed to chance: " + ", ".join(f"{k} from epoch {e}" for k, e in collapsed.items() if e)
+                     + f"; the book's {BOOK_BUILDS} builds never did. LeNet at lr 0.3-0.5 dies on some minibatch "
+                     "orders, in PyTorch too: benchmarks/lr_collapse.py counts it for both engines.")
     if quick:
         lines.append(f"(quick mode: {QUICK_EPOCHS} epochs on {QUICK_IMAGES[0]} images; the book's numbers are "
                      f"for {NUM_EPOCHS} epochs on 60,000, so nothing here is comparable)")

@@ -15,7 +15,7 @@ from chapters.ch11 import sec11_lr_scheduler as sec
 from minigrad import nn, optim
 from minigrad.data import DataLoader
 from minigrad.optim import lr_scheduler
-from minigrad.train import CheckpointMismatch, TrainingRun
+from minigrad.train import CheckpointMismatch, History, TrainingRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOOK_EPOCHS = 30
@@ -349,3 +349,25 @@ def test_two_jobs_print_what_one_job_prints(quick_run, tmp_path):
     assert len(stable(serial)) > 20
     figures = sorted(p.name for p in (tmp_path / "parallel" / "sec11_lr_scheduler").glob("[0-9][0-9]_*.png"))
     assert len(figures) == 10
+
+
+def history_of(train_accs):
+    history = History()
+    history.epochs = [{"epoch": i + 1, "lr": 0.3, "train_loss": 2.303 if acc < 0.2 else 0.5, "train_acc": acc,
+                       "test_acc": acc} for i, acc in enumerate(train_accs)]
+    return history
+
+
+def test_collapse_epoch_is_where_a_run_stays_at_chance_to_its_end():
+    assert sec.collapse_epoch(history_of([0.7, 0.1, 0.1, 0.1])) == 2
+    assert sec.collapse_epoch(history_of([0.1, 0.5, 0.8])) is None   # a slow start that recovers is no collapse
+    assert sec.collapse_epoch(history_of([0.7, 0.8, 0.1])) == 3
+
+
+def test_final_table_names_a_collapsed_run_in_full_mode_only():
+    histories = {key: history_of([0.8, 0.9]) for key in sec.BOOK}
+    histories["cosine"] = history_of([0.8, 0.1])
+    assert "collapsed to chance: cosine from epoch 2;" in sec.final_table(histories, quick=False)
+    assert "collapsed" not in sec.final_table(histories, quick=True)
+    histories["cosine"] = history_of([0.8, 0.9])
+    assert "collapsed" not in sec.final_table(histories, quick=False)
