@@ -22,10 +22,12 @@ report still come in section order, with the same lines as a serial run.
 """
 import argparse
 import ast
+import contextlib
 import os
 import platform
 import queue
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +44,7 @@ CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
 DEFAULT_OUT = Path("out") / "ch11"
 DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
+RUNNING = set()     # the scripts' processes now running, each the leader of its own process group
 
 
 @dataclass
@@ -111,17 +114,22 @@ def figure_title(path):
 
 
 def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
-    """Run one script, handing each line it prints to ``on_line`` as it comes; return its Outcome."""
+    """Run one script, handing each line it prints to ``on_line`` as it comes; return its Outcome.
+
+    The script runs in a process group of its own, and a timeout kills the whole group: 11.11's worker processes
+    go with it instead of training on, unseen, after the report is written."""
     command = [sys.executable, "-m", f"chapters.ch11.{script.name}", "--out", str(out_dir)]
     if quick:
         command.append("--quick")
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, pass_fds=pass_fds)
+                               text=True, pass_fds=pass_fds, start_new_session=True)
+    RUNNING.add(process)
     stderr = []
     reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True)
     reader.start()
-    watchdog = threading.Timer(timeout, process.kill)
+    timed_out = threading.Event()
+    watchdog = threading.Timer(timeout, kill_group, (process, timed_out))
     watchdog.start()
     stdout = []
     for line in process.stdout:
@@ -129,11 +137,12 @@ def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=())
         on_line(line.rstrip("\n"))
     process.wait()
     watchdog.cancel()
+    RUNNING.discard(process)
     reader.join()
     seconds = time.perf_counter() - started
-    ok = process.returncode == 0
+    ok = process.returncode == 0 and not timed_out.is_set()
     stdout, stderr = "".join(stdout), "".join(stderr)
-    if seconds >= timeout and not ok:
+    if timed_out.is_set():
         error = f"timed out after {timeout:.0f} s"
     else:
         error = "" if ok else last_error_line(stderr) or f"exit status {process.returncode}"
@@ -141,6 +150,16 @@ def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=())
     figures = [(path.relative_to(out_dir).as_posix(), figure_title(path))
                for path in sorted(section_dir.glob("[0-9][0-9]_*.png"))] if section_dir.is_dir() else []
     return Outcome(script, ok, seconds, stdout, stderr, error, figures)
+
+
+def kill_group(process, timed_out=None):
+    """Kill ``process`` and every process it started (its process group); set ``timed_out`` if given."""
+    if timed_out is not None:
+        timed_out.set()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:      # the group is already gone
+        pass
 
 
 def last_error_line(stderr):
@@ -204,6 +223,19 @@ def render_report(outcomes, command, quick, total_seconds):
     return "\n".join(lines) + "\n"
 
 
+@contextlib.contextmanager
+def killing_running_scripts_on_error(pool):
+    """On Ctrl-C (or any error) start no more scripts and kill those still running, with their workers: in process
+    groups of their own, they do not get the terminal's interrupt."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(RUNNING):
+            kill_group(process)
+        raise
+
+
 def run_in_order(scripts, out_dir, quick, jobs, timeout):
     """Run the scripts, up to ``jobs`` at a time, showing each one's lines in section order as they are printed.
 
@@ -225,7 +257,7 @@ def run_in_order(scripts, out_dir, quick, jobs, timeout):
         return outcome
 
     outcomes = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool, killing_running_scripts_on_error(pool):
         futures = [pool.submit(run, script) for script in scripts]
         for script, future in zip(scripts, futures):
             board.print(f"{script.title} ({script.name}.py) ...")
