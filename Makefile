@@ -19,7 +19,7 @@ help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
 	@echo "make lint         ruff: pyflakes, pycodestyle and import order (the rules are in pyproject.toml)"
 	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
-	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in two processes; RESUME=1: continue)"
+	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in five processes; RESUME=1: continue)"
 	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
 	@echo "make tour         the guided tour of the engine (6 scripts, every claim checked); writes out/tour/report.md"
 	@echo "make data         find the chapter's data sets, or install / download them"

@@ -17,8 +17,8 @@ is 1 if anything failed.
 
 Each script's lines are shown as it prints them, and on a terminal a live line below them shows the progress of
 the training runs (run, epoch, images/s, time left); the report gets the clean text. ``--jobs N`` (or ``JOBS=N``)
-runs up to N scripts at a time and gives 11.11 ``--jobs N`` (its five runs in N processes); the output and the
-report still come in section order, with the same lines as a serial run.
+runs up to N scripts at a time and, for N > 1, trains each of 11.11's five runs in a worker process of its own (see
+``PARALLEL_RUNS``); the output and the report still come in section order, with the same lines as a serial run.
 """
 import argparse
 import ast
@@ -44,6 +44,12 @@ CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
 DEFAULT_OUT = Path("out") / "ch11"
 DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
+# Scripts whose independent training runs go to worker processes (their JOBS): with --jobs > 1 each run gets a
+# process of its own. 11.11's five runs of ~5 CPU-minutes in two processes would leave one process training the
+# last run alone while the other core idles (or waits for the next script); five processes, and the scripts
+# running beside them, are shared out over the cores by the operating system until the last run ends. Each run
+# trains with one BLAS thread whatever the process count, so the numbers are those of the serial run.
+PARALLEL_RUNS = {"sec11_lr_scheduler": 5}
 RUNNING = set()     # the scripts' processes now running, each the leader of its own process group
 
 
@@ -251,7 +257,8 @@ def run_in_order(scripts, out_dir, quick, jobs, timeout):
             outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
                                                           f"{data_error}")
         else:
-            outcome = run_script(script, out_dir, quick, env, timeout, lines[script.name].put,
+            own_env = dict(env, JOBS=str(PARALLEL_RUNS.get(script.name, jobs) if jobs > 1 else 1))
+            outcome = run_script(script, out_dir, quick, own_env, timeout, lines[script.name].put,
                                  (board.fd_for_child,))
         lines[script.name].put(None)
         return outcome
@@ -280,7 +287,7 @@ def main(argv=None):
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),
-                        help="scripts run at a time, and 11.11's worker processes (env JOBS; default 1)")
+                        help="scripts run at a time (env JOBS; default 1); above 1, 11.11 trains its runs in parallel")
     parser.add_argument("--timeout", type=float, default=4 * 3600.0,
                         help="seconds a script may run (default 4 hours: 11.11 on a busy 2-core machine)")
     args = parser.parse_args(argv)

@@ -46,6 +46,22 @@ def test_one_job_runs_one_script_at_a_time(monkeypatch, capsys, tmp_path):
     assert started["sec91_fake"] - started["sec90_fake"] >= 0.3
 
 
+def test_with_two_jobs_11_11_trains_a_process_per_run(monkeypatch, tmp_path):
+    """With --jobs 2, 11.11 gets JOBS=5 (see PARALLEL_RUNS), every other script JOBS=2; with --jobs 1 all get 1."""
+    scripts = [run_all.Script(name, name, ()) for name in ("sec10_adam", "sec11_lr_scheduler")]
+    given = {}
+
+    def fake_run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
+        given[jobs, script.name] = env["JOBS"]
+        return run_all.Outcome(script, True, 0.0, "", "")
+
+    monkeypatch.setattr(run_all, "run_script", fake_run_script)
+    for jobs in (1, 2):
+        run_all.run_in_order(scripts, tmp_path, True, jobs, 60)
+    assert given == {(1, "sec10_adam"): "1", (1, "sec11_lr_scheduler"): "1",
+                     (2, "sec10_adam"): "2", (2, "sec11_lr_scheduler"): "5"}
+
+
 def test_lines_are_shown_as_they_are_printed(tmp_path, monkeypatch):
     """A real child: its first line reaches the caller while it is still running."""
     script = run_all.Script("sec99_slow", "11.99 Slow", ())
