@@ -19,11 +19,11 @@ help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
 	@echo "make lint         ruff: pyflakes, pycodestyle and import order (the rules are in pyproject.toml)"
 	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
-	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in two processes; RESUME=1: continue)"
+	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in five processes; RESUME=1: continue)"
 	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
 	@echo "make tour         the guided tour of the engine (6 scripts, every claim checked); writes out/tour/report.md"
 	@echo "make data         find the chapter's data sets, or install / download them"
-	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed)"
+	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed); a real epoch and a step, piece by piece"
 	@echo "make clean        remove $(VENV) and out/"
 
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -58,6 +58,7 @@ tour: install
 bench: install data
 	$(PY) benchmarks/lenet_bench.py
 	$(PY) benchmarks/epoch_breakdown.py
+	$(PY) benchmarks/step_profile.py
 
 clean:
 	rm -rf $(VENV) out

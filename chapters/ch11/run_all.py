@@ -17,15 +17,17 @@ is 1 if anything failed.
 
 Each script's lines are shown as it prints them, and on a terminal a live line below them shows the progress of
 the training runs (run, epoch, images/s, time left); the report gets the clean text. ``--jobs N`` (or ``JOBS=N``)
-runs up to N scripts at a time and gives 11.11 ``--jobs N`` (its five runs in N processes); the output and the
-report still come in section order, with the same lines as a serial run.
+runs up to N scripts at a time and, for N > 1, trains each of 11.11's five runs in a worker process of its own (see
+``PARALLEL_RUNS``); the output and the report still come in section order, with the same lines as a serial run.
 """
 import argparse
 import ast
+import contextlib
 import os
 import platform
 import queue
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +44,13 @@ CHAPTER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CHAPTER_DIR.parents[1]
 DEFAULT_OUT = Path("out") / "ch11"
 DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
+# Scripts whose independent training runs go to worker processes (their JOBS): with --jobs > 1 each run gets a
+# process of its own. 11.11's five runs of ~5 CPU-minutes in two processes would leave one process training the
+# last run alone while the other core idles (or waits for the next script); five processes, and the scripts
+# running beside them, are shared out over the cores by the operating system until the last run ends. Each run
+# trains with one BLAS thread whatever the process count, so the numbers are those of the serial run.
+PARALLEL_RUNS = {"sec11_lr_scheduler": 5}
+RUNNING = set()     # the scripts' processes now running, each the leader of its own process group
 
 
 @dataclass
@@ -111,17 +120,22 @@ def figure_title(path):
 
 
 def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
-    """Run one script, handing each line it prints to ``on_line`` as it comes; return its Outcome."""
+    """Run one script, handing each line it prints to ``on_line`` as it comes; return its Outcome.
+
+    The script runs in a process group of its own, and a timeout kills the whole group: 11.11's worker processes
+    go with it instead of training on, unseen, after the report is written."""
     command = [sys.executable, "-m", f"chapters.ch11.{script.name}", "--out", str(out_dir)]
     if quick:
         command.append("--quick")
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, pass_fds=pass_fds)
+                               text=True, pass_fds=pass_fds, start_new_session=True)
+    RUNNING.add(process)
     stderr = []
     reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True)
     reader.start()
-    watchdog = threading.Timer(timeout, process.kill)
+    timed_out = threading.Event()
+    watchdog = threading.Timer(timeout, kill_group, (process, timed_out))
     watchdog.start()
     stdout = []
     for line in process.stdout:
@@ -129,11 +143,12 @@ def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=())
         on_line(line.rstrip("\n"))
     process.wait()
     watchdog.cancel()
+    RUNNING.discard(process)
     reader.join()
     seconds = time.perf_counter() - started
-    ok = process.returncode == 0
+    ok = process.returncode == 0 and not timed_out.is_set()
     stdout, stderr = "".join(stdout), "".join(stderr)
-    if seconds >= timeout and not ok:
+    if timed_out.is_set():
         error = f"timed out after {timeout:.0f} s"
     else:
         error = "" if ok else last_error_line(stderr) or f"exit status {process.returncode}"
@@ -141,6 +156,16 @@ def run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=())
     figures = [(path.relative_to(out_dir).as_posix(), figure_title(path))
                for path in sorted(section_dir.glob("[0-9][0-9]_*.png"))] if section_dir.is_dir() else []
     return Outcome(script, ok, seconds, stdout, stderr, error, figures)
+
+
+def kill_group(process, timed_out=None):
+    """Kill ``process`` and every process it started (its process group); set ``timed_out`` if given."""
+    if timed_out is not None:
+        timed_out.set()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:      # the group is already gone
+        pass
 
 
 def last_error_line(stderr):
@@ -204,6 +229,19 @@ def render_report(outcomes, command, quick, total_seconds):
     return "\n".join(lines) + "\n"
 
 
+@contextlib.contextmanager
+def killing_running_scripts_on_error(pool):
+    """On Ctrl-C (or any error) start no more scripts and kill those still running, with their workers: in process
+    groups of their own, they do not get the terminal's interrupt."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(RUNNING):
+            kill_group(process)
+        raise
+
+
 def run_in_order(scripts, out_dir, quick, jobs, timeout):
     """Run the scripts, up to ``jobs`` at a time, showing each one's lines in section order as they are printed.
 
@@ -219,13 +257,14 @@ def run_in_order(scripts, out_dir, quick, jobs, timeout):
             outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
                                                           f"{data_error}")
         else:
-            outcome = run_script(script, out_dir, quick, env, timeout, lines[script.name].put,
+            own_env = dict(env, JOBS=str(PARALLEL_RUNS.get(script.name, jobs) if jobs > 1 else 1))
+            outcome = run_script(script, out_dir, quick, own_env, timeout, lines[script.name].put,
                                  (board.fd_for_child,))
         lines[script.name].put(None)
         return outcome
 
     outcomes = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool, killing_running_scripts_on_error(pool):
         futures = [pool.submit(run, script) for script in scripts]
         for script, future in zip(scripts, futures):
             board.print(f"{script.title} ({script.name}.py) ...")
@@ -248,7 +287,7 @@ def main(argv=None):
                         help="run every script in quick mode (env QUICK=1)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. sec03_gd)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),
-                        help="scripts run at a time, and 11.11's worker processes (env JOBS; default 1)")
+                        help="scripts run at a time (env JOBS; default 1); above 1, 11.11 trains its runs in parallel")
     parser.add_argument("--timeout", type=float, default=4 * 3600.0,
                         help="seconds a script may run (default 4 hours: 11.11 on a busy 2-core machine)")
     args = parser.parse_args(argv)

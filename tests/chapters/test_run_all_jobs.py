@@ -1,4 +1,5 @@
 """run_all with --jobs: scripts run side by side, their lines still come in section order, as they are printed."""
+import os
 import re
 import time
 
@@ -45,6 +46,22 @@ def test_one_job_runs_one_script_at_a_time(monkeypatch, capsys, tmp_path):
     assert started["sec91_fake"] - started["sec90_fake"] >= 0.3
 
 
+def test_with_two_jobs_11_11_trains_a_process_per_run(monkeypatch, tmp_path):
+    """With --jobs 2, 11.11 gets JOBS=5 (see PARALLEL_RUNS), every other script JOBS=2; with --jobs 1 all get 1."""
+    scripts = [run_all.Script(name, name, ()) for name in ("sec10_adam", "sec11_lr_scheduler")]
+    given = {}
+
+    def fake_run_script(script, out_dir, quick, env, timeout, on_line=print, pass_fds=()):
+        given[jobs, script.name] = env["JOBS"]
+        return run_all.Outcome(script, True, 0.0, "", "")
+
+    monkeypatch.setattr(run_all, "run_script", fake_run_script)
+    for jobs in (1, 2):
+        run_all.run_in_order(scripts, tmp_path, True, jobs, 60)
+    assert given == {(1, "sec10_adam"): "1", (1, "sec11_lr_scheduler"): "1",
+                     (2, "sec10_adam"): "2", (2, "sec11_lr_scheduler"): "5"}
+
+
 def test_lines_are_shown_as_they_are_printed(tmp_path, monkeypatch):
     """A real child: its first line reaches the caller while it is still running."""
     script = run_all.Script("sec99_slow", "11.99 Slow", ())
@@ -80,3 +97,40 @@ def test_jobs_must_be_positive(tmp_path, capsys):
         run_all.main(["--out", str(tmp_path), "--jobs", "0"])
     assert exit.value.code == 2
     assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def _alive(pid):
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to see whether a process still runs")
+def test_a_timeout_kills_the_scripts_workers_too(tmp_path, monkeypatch):
+    """11.11 trains in worker processes of its own: a timeout must not leave them running."""
+    script = run_all.Script("sec98_workers", "11.98 Workers", ())
+    monkeypatch.setattr(run_all, "REPO_ROOT", tmp_path)
+    package = tmp_path / "chapters" / "ch11"
+    package.mkdir(parents=True)
+    (tmp_path / "chapters" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    pid_file = tmp_path / "worker.pid"
+    (package / "sec98_workers.py").write_text(
+        "import subprocess, sys, time\n"
+        "worker = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(worker.pid))\n"
+        "print('started', flush=True)\n"
+        "worker.wait()\n")
+    env = run_all.child_environment(True)
+    env["PYTHONPATH"] = str(tmp_path)
+    outcome = run_all.run_script(script, tmp_path, True, env, 3, lambda line: None)
+    assert not outcome.ok and outcome.error == "timed out after 3 s" and outcome.stdout == "started\n"
+    worker = int(pid_file.read_text())
+    deadline = time.perf_counter() + 5
+    while _alive(worker) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker), "the script's worker process outlived the timeout"
+    assert not run_all.RUNNING

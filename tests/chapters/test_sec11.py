@@ -341,10 +341,11 @@ def test_quick_run_prints_every_cell_draws_every_figure_and_resumes(quick_run):
     assert other_settings.read_bytes() == b"kept as it is"
 
 
-def test_two_jobs_print_what_one_job_prints(quick_run, tmp_path):
-    """--jobs 2 trains the runs in two worker processes; the printed numbers are those of the serial run."""
+@pytest.mark.parametrize("jobs", [2, 5])      # 5: a process per run, what run_all --jobs 2 gives this script
+def test_parallel_jobs_print_what_one_job_prints(quick_run, tmp_path, jobs):
+    """--jobs N trains the runs in N worker processes; the printed numbers are those of the serial run."""
     serial = quick_run[1]
-    parallel = run_script(tmp_path / "parallel", "--jobs", "2")
+    parallel = run_script(tmp_path / "parallel", "--jobs", str(jobs))
     assert stable(parallel) == stable(serial)
     assert len(stable(serial)) > 20
     figures = sorted(p.name for p in (tmp_path / "parallel" / "sec11_lr_scheduler").glob("[0-9][0-9]_*.png"))
