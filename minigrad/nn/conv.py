@@ -16,7 +16,8 @@ def _ntuple(value, n, name, layer):
 
 
 class _ConvNd(Module):
-    """What Conv1d, Conv2d and ConvTranspose2d share: checked arguments, the weight and bias, reset_parameters.
+    """What Conv1d, Conv2d and ConvTranspose2d share: checked arguments (in PyTorch's order for Conv1d and Conv2d),
+    the weight and bias, reset_parameters.
 
     weight: (out_channels, in_channels / groups, *kernel_size), or for a transposed convolution (the adjoint map)
     (in_channels, out_channels / groups, *kernel_size); both initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
@@ -24,8 +25,8 @@ class _ConvNd(Module):
 
     dims, transposed = 2, False
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                 dtype, generator, output_padding=0):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", dtype=np.float32, generator=None):
         super().__init__()
         layer, n = type(self).__name__, self.dims
         self.in_channels = _positive(in_channels, "in_channels", layer)
@@ -39,7 +40,7 @@ class _ConvNd(Module):
         self.kernel_size = _ntuple(kernel_size, n, "kernel_size", layer)
         self.stride = _ntuple(stride, n, "stride", layer)
         self.dilation = _ntuple(dilation, n, "dilation", layer)
-        self.output_padding = _ntuple(output_padding, n, "output_padding", layer)
+        self.output_padding = (0,) * n
         self.padding = self._padding(padding, layer)
         if min(self.kernel_size + self.stride + self.dilation) < 1:
             raise ValueError(f"{layer}: kernel_size, stride and dilation must be >= 1, got kernel_size="
@@ -80,22 +81,12 @@ class Conv1d(_ConvNd):
 
     dims = 1
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", dtype=np.float32, generator=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, dtype, generator)
-
     def forward(self, x):
         return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation) over (N, C, H, W) images; weight (out, in / groups, kh, kw)."""
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", dtype=np.float32, generator=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, dtype, generator)
 
     def forward(self, x):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
@@ -110,7 +101,8 @@ class ConvTranspose2d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", dtype=np.float32, generator=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, dtype, generator, output_padding)
+                         padding_mode, dtype, generator)
+        self.output_padding = _ntuple(output_padding, self.dims, "output_padding", "ConvTranspose2d")
 
     def forward(self, x):
         return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,

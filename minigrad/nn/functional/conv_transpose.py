@@ -12,7 +12,7 @@ in convolution.py (a spread kernel; channel slices joined by cat).
 """
 from ...functions import cat
 from . import conv
-from .convolution import _padding, _positive_pair, _tensors, check_groups, dilate, split_channels
+from .convolution import check_groups, check_padding, conv_tensors, dilate, positive_pair, split_channels
 from .layout import pair
 from .padding import pad
 
@@ -22,14 +22,14 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     (N, O, Ho, Wo) with Ho as in the module docstring. ``padding`` removes rows and columns from the output's border;
     ``output_padding`` adds them at its end (bottom and right), to reach sizes a strided conv2d maps to the same
     input size."""
-    x, w, b = _tensors(input, weight, bias, "conv_transpose2d")
+    x, w, b = conv_tensors(input, weight, bias, "conv_transpose2d")
     if x.ndim == 3:    # one unbatched image
         return conv_transpose2d(x.unsqueeze(0), w, b, stride, padding, output_padding, groups, dilation).squeeze(0)
     op = "conv_transpose2d"
-    stride, dilation = _positive_pair(stride, "stride", op), _positive_pair(dilation, "dilation", op)
+    stride, dilation = positive_pair(stride, "stride", op), positive_pair(dilation, "dilation", op)
     if isinstance(padding, str):
         raise TypeError(f"{op}: padding must be an int or a pair of ints, got {padding!r}")
-    padding, output_padding = _padding(padding, stride, op), pair(output_padding, "output_padding")
+    padding, output_padding = check_padding(padding, stride, op), pair(output_padding, "output_padding")
     if any(p < 0 or (p >= s and p >= d) for p, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(f"{op}: output_padding must be >= 0 and smaller than either stride or dilation, got "
                            f"output_padding={output_padding}, stride={stride}, dilation={dilation}")

@@ -23,11 +23,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     input (N, C, H, W) or (C, H, W), weight (O, C / groups, kh, kw), bias (O,) -> (N, O, Ho, Wo) with
     Ho = (H + 2 padding - dilation (kh - 1) - 1) // stride + 1."""
-    x, w, b = _tensors(input, weight, bias, "conv2d")
+    x, w, b = conv_tensors(input, weight, bias, "conv2d")
     if x.ndim == 3:    # one unbatched image
         return conv2d(x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0)
-    stride, dilation = _positive_pair(stride, "stride", "conv2d"), _positive_pair(dilation, "dilation", "conv2d")
-    padding = _padding(padding, stride, "conv2d")
+    stride, dilation = positive_pair(stride, "stride", "conv2d"), positive_pair(dilation, "dilation", "conv2d")
+    padding = check_padding(padding, stride, "conv2d")
     check_groups(x.shape[1], w, groups, "conv2d")
     if b is not None and b.shape != (w.shape[0],):
         raise RuntimeError(f"conv2d: bias must have shape ({w.shape[0]},) for a weight of shape {w.shape}, "
@@ -51,7 +51,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation, as ``torch.nn.functional.conv1d``: input (N, C, L) or (C, L), weight (O, C / groups,
     k) -> (N, O, Lo). Computed as conv2d of images one row high."""
-    x, w, b = _tensors(input, weight, bias, "conv1d", dims=(2, 3))
+    x, w, b = conv_tensors(input, weight, bias, "conv1d", dims=(2, 3))
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0)
     stride, dilation = _single(stride, "stride"), _single(dilation, "dilation")
@@ -67,7 +67,7 @@ def _single(value, name):
     return (0 if name == "padding" else 1, values[0])
 
 
-def _tensors(input, weight, bias, op, dims=(3, 4)):
+def conv_tensors(input, weight, bias, op, dims=(3, 4)):
     x, w = float_tensor(input, "input", op), float_tensor(weight, "weight", op)
     if x.ndim not in dims:
         raise RuntimeError(f"{op}: expected a {dims[0]}-D (unbatched) or {dims[1]}-D (batched) input, got shape "
@@ -78,14 +78,14 @@ def _tensors(input, weight, bias, op, dims=(3, 4)):
     return x, w, None if bias is None else float_tensor(bias, "bias", op)
 
 
-def _positive_pair(value, name, op):
+def positive_pair(value, name, op):
     pair_ = pair(value, name)
     if min(pair_) < 1:
         raise RuntimeError(f"{op}: {name} must be positive, got {value!r}")
     return pair_
 
 
-def _padding(padding, stride, op):
+def check_padding(padding, stride, op):
     if isinstance(padding, str):
         if padding not in ("valid", "same"):
             raise RuntimeError(f"{op}: padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
@@ -124,6 +124,8 @@ def check_groups(channels, weight, groups, op, transposed=False):
 
 def split_channels(t, groups, dim):
     """``t`` cut into ``groups`` equal slices along ``dim`` (views with their own backward)."""
+    if groups == 1:
+        return [t]
     size = t.shape[dim] // groups
     index = (slice(None),) * dim
     return [t[index + (slice(g * size, (g + 1) * size),)] for g in range(groups)]
