@@ -1,5 +1,5 @@
 """Convolution layers with PyTorch's names, arguments, defaults, weight shapes and initialisation: Conv1d, Conv2d,
-ConvTranspose2d. Argument errors are ValueErrors at construction, as PyTorch's."""
+ConvTranspose1d, ConvTranspose2d. Argument errors are ValueErrors at construction, as PyTorch's."""
 import numpy as np
 
 from . import functional as F
@@ -16,8 +16,8 @@ def _ntuple(value, n, name, layer):
 
 
 class _ConvNd(Module):
-    """What Conv1d, Conv2d and ConvTranspose2d share: checked arguments (in PyTorch's order for Conv1d and Conv2d),
-    the weight and bias, reset_parameters.
+    """What the convolutions and the transposed ones share: checked arguments (in PyTorch's order for Conv1d and
+    Conv2d), the weight and bias, reset_parameters.
 
     weight: (out_channels, in_channels / groups, *kernel_size), or for a transposed convolution (the adjoint map)
     (in_channels, out_channels / groups, *kernel_size); both initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
@@ -92,9 +92,11 @@ class Conv2d(_ConvNd):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-D convolution (the adjoint of Conv2d: it maps Conv2d's output size back to its input size);
-    weight (in, out / groups, kh, kw). Arguments in PyTorch's order, which differs from Conv2d's."""
+class _ConvTransposeNd(_ConvNd):
+    """A transposed convolution (the adjoint of the convolution with the same arguments: it maps that convolution's
+    output size back to its input size); weight (in, out / groups, *kernel_size). Arguments in PyTorch's order,
+    which differs from the convolutions'. ``forward(x, output_size)`` picks the output_padding that gives that size
+    (among the ``stride`` sizes the same input can come from)."""
 
     transposed = True
 
@@ -102,8 +104,33 @@ class ConvTranspose2d(_ConvNd):
                  bias=True, dilation=1, padding_mode="zeros", dtype=np.float32, generator=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, dtype, generator)
-        self.output_padding = _ntuple(output_padding, self.dims, "output_padding", "ConvTranspose2d")
+        self.output_padding = _ntuple(output_padding, self.dims, "output_padding", type(self).__name__)
 
-    def forward(self, x):
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+    def forward(self, x, output_size=None):
+        op = F.conv_transpose1d if self.dims == 1 else F.conv_transpose2d
+        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
+        return op(x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation)
+
+    def _output_padding(self, x, output_size):
+        n, layer = self.dims, type(self).__name__
+        sizes = tuple(output_size)
+        if len(sizes) not in (n, n + 2):
+            raise ValueError(f"{layer}: output_size must have {n} or {n + 2} elements, got {output_size!r}")
+        sizes = sizes[-n:]
+        smallest = [(i - 1) * s - 2 * p + d * (k - 1) + 1 for i, s, p, d, k in
+                    zip(x.shape[-n:], self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [low + s - 1 for low, s in zip(smallest, self.stride)]
+        if not all(low <= size <= high for size, low, high in zip(sizes, smallest, largest)):
+            raise ValueError(f"{layer}: requested an output size of {sizes}, but an input of size "
+                             f"{tuple(x.shape[-n:])} gives sizes from {smallest} to {largest}")
+        return tuple(size - low for size, low in zip(sizes, smallest))
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-D convolution over (N, C, L) sequences; weight (in, out / groups, k)."""
+
+    dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-D convolution over (N, C, H, W) images; weight (in, out / groups, kh, kw)."""

@@ -40,6 +40,7 @@ CONV_TRANSPOSE_CASES = [
     ((1, 4, 5, 5), (4, 1, 3, 3), 3, 2, 2, 4, 1),
     ((2, 3, 4), (2, 3, 2, 2), 2, 0, 0, 1, 1),
 ]
+CONV_TRANSPOSE1D_CASES = [((2, 4, 5), (4, 3, 3), 2, 1, 1, 2, 1), ((3, 6), (3, 2, 4), 3, 2, 2, 1, 2)]
 
 
 def conv2d_call(stride, padding, dilation, groups):
@@ -50,8 +51,8 @@ def conv1d_call(stride, padding, dilation, groups):
     return lambda F_, x, w, b: F_.conv1d(x, w, b, stride, padding, dilation, groups)
 
 
-def conv_transpose_call(stride, padding, output_padding, groups, dilation):
-    return lambda F_, x, w, b: F_.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)
+def conv_transpose_call(kind, stride, padding, output_padding, groups, dilation):
+    return lambda F_, x, w, b: getattr(F_, kind)(x, w, b, stride, padding, output_padding, groups, dilation)
 
 
 def conv_arrays(x_shape, w_shape, out_channels):
@@ -60,16 +61,17 @@ def conv_arrays(x_shape, w_shape, out_channels):
 
 def conv_case(kind, case):
     """(arrays, call) of a table row."""
-    if kind == "conv_transpose2d":
+    if kind.startswith("conv_transpose"):
         x_shape, w_shape, *options = case
-        return conv_arrays(x_shape, w_shape, w_shape[1] * options[3]), conv_transpose_call(*options)
+        return conv_arrays(x_shape, w_shape, w_shape[1] * options[3]), conv_transpose_call(kind, *options)
     x_shape, w_shape, *options = case
     call = conv2d_call(*options) if kind == "conv2d" else conv1d_call(*options)
     return conv_arrays(x_shape, w_shape, w_shape[0]), call
 
 
 ALL_CONV_CASES = ([("conv2d", case) for case in CONV2D_CASES] + [("conv1d", case) for case in CONV1D_CASES]
-                  + [("conv_transpose2d", case) for case in CONV_TRANSPOSE_CASES])
+                  + [("conv_transpose2d", case) for case in CONV_TRANSPOSE_CASES]
+                  + [("conv_transpose1d", case) for case in CONV_TRANSPOSE1D_CASES])
 
 
 def assert_matches_torch(call, arrays, dtype, grads=True):
@@ -231,6 +233,7 @@ LAYERS = [
     ("Conv1d", (4, 6, 3), dict(stride=2, padding=1, dilation=2, groups=2), (2, 4, 9)),
     ("Conv2d", (4, 6, (3, 2)), dict(padding="same", dilation=(1, 2), groups=2, bias=False), (2, 4, 7, 6)),
     ("ConvTranspose2d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2, dilation=1), (2, 4, 3, 5)),
+    ("ConvTranspose1d", (3, 2, 4), dict(stride=3, padding=2, dilation=2, bias=False), (3, 6)),
     ("MaxPool1d", (3,), dict(stride=2, padding=1, dilation=2, ceil_mode=True), (2, 3, 9)),
     ("MaxPool2d", (3,), dict(stride=2, padding=1, dilation=2, ceil_mode=True, return_indices=True), (2, 3, 9, 8)),
     ("AvgPool1d", (3,), dict(stride=2, padding=1, ceil_mode=True, count_include_pad=False), (2, 3, 9)),
@@ -254,6 +257,26 @@ def test_layers_match_pytorch(name, args, kwargs, shape):
     out, ref = ours(mg.tensor(x)), theirs(torch.tensor(x))
     for mine, their in zip(*((out, ref) if isinstance(ref, tuple) else ((out,), (ref,)))):
         np.testing.assert_allclose(mine.detach().numpy(), their.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("output_size", [(8, 10), [1, 3, 7, 9], (7, 10)])
+def test_conv_transpose_output_size_picks_output_padding_as_pytorch(output_size):
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, dtype=np.float64), \
+        torch.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1).double()
+    ours.weight.data, ours.bias.data = (mg.tensor(p.detach().numpy().copy()) for p in (theirs.weight, theirs.bias))
+    x = rng.standard_normal((1, 2, 4, 5))
+    out, ref = ours(mg.tensor(x), output_size=output_size), theirs(torch.tensor(x), output_size=output_size)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("output_size", [(10, 10), (8,), (8, 10, 1)])
+def test_conv_transpose_unreachable_output_size_is_a_value_error_as_in_pytorch(output_size):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError):
+        torch.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)(torch.randn(1, 2, 4, 5), output_size=output_size)
+    with pytest.raises(ValueError, match="output.size"):
+        nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)(mg.randn(1, 2, 4, 5), output_size=output_size)
 
 
 def test_layer_initialisation_bounds_follow_fan_in():
@@ -292,6 +315,7 @@ ERROR_CASES = [
     ("transposed channels", lambda F_, T: F_.conv_transpose2d(T(1, 3, 3, 3), T(2, 2, 3, 3))),
     ("transposed groups", lambda F_, T: F_.conv_transpose2d(T(1, 3, 3, 3), T(3, 2, 3, 3), groups=2)),
     ("transposed output too small", lambda F_, T: F_.conv_transpose2d(T(1, 2, 1, 1), T(2, 2, 1, 1), padding=1)),
+    ("conv_transpose1d output_padding", lambda F_, T: F_.conv_transpose1d(T(1, 2, 3), T(2, 2, 3), output_padding=1)),
     ("transposed padding string", lambda F_, T: F_.conv_transpose2d(T(1, 2, 3, 3), T(2, 2, 3, 3), padding="same")),
     ("pool padding over half the kernel", lambda F_, T: F_.max_pool2d(T(1, 1, 5, 5), 2, padding=2)),
     ("avg pool padding over half the kernel", lambda F_, T: F_.avg_pool2d(T(1, 1, 5, 5), 2, padding=2)),
@@ -313,7 +337,7 @@ def test_bad_arguments_raise_pytorchs_kind_of_error(what, call):
     with pytest.raises(theirs.type) as ours:
         call(F, lambda *shape: mg.tensor(randn(*shape)))
     assert str(ours.value).split(":")[0] in {"conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
-                                             "adaptive_avg_pool2d"}, "the message names the op"
+                                             "adaptive_avg_pool2d"}, "the message names the op"   # or its 2-D form
 
 
 LAYER_ERROR_CASES = [

@@ -22,7 +22,7 @@ from .activation import (
                          tanh,
 )
 from .conv import conv2d_input_grad, conv2d_weight_grad
-from .conv_transpose import conv_transpose2d
+from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .convolution import conv1d, conv2d
 from .dropout import dropout
 from .linear import linear
@@ -41,7 +41,7 @@ from .pooling_variants import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool2d_spread", "batch_norm",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "check_reduction", "conv1d", "conv2d",
-           "conv2d_input_grad", "conv_transpose2d", "conv2d_weight_grad", "cross_entropy", "dropout", "elu", "gelu",
-           "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d",
-           "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss", "normalize", "pad", "relu", "relu6",
-           "sigmoid", "silu", "softmax", "softplus", "tanh"]
+           "conv2d_input_grad", "conv_transpose1d", "conv_transpose2d", "conv2d_weight_grad", "cross_entropy",
+           "dropout", "elu", "gelu", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid",
+           "max_pool1d", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss", "normalize",
+           "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]

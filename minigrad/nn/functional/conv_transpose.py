@@ -1,4 +1,4 @@
-"""``conv_transpose2d``, as ``torch.nn.functional.conv_transpose2d``: the adjoint of conv2d.
+"""``conv_transpose2d`` and ``conv_transpose1d``, as ``torch.nn.functional``'s: the adjoints of conv2d and conv1d.
 
 conv2d maps an image y (N, O, Ho, Wo) to x (N, C, H, W) with a weight (C, O, kh, kw); its gradient with respect to
 its input is a map from x back to y, and that map is the transposed convolution. So the forward pass here is conv.py's
@@ -8,11 +8,12 @@ its input is a map from x back to y, and that map is the transposed convolution.
 
 the full (unpadded) transposed convolution, its border cropped by ``padding`` at the start and by ``padding -
 output_padding`` at the end (a negative crop: zero rows that no window reaches). Dilation and groups are composed as
-in convolution.py (a spread kernel; channel slices joined by cat).
+in convolution.py (a spread kernel; channel slices joined by cat); conv_transpose1d is conv_transpose2d on images one
+row high.
 """
 from ...functions import cat
 from . import conv
-from .convolution import check_groups, check_padding, conv_tensors, dilate, positive_pair, split_channels
+from .convolution import check_groups, check_padding, conv_tensors, dilate, one_row, positive_pair, split_channels
 from .layout import pair
 from .padding import pad
 
@@ -55,3 +56,16 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         (ph, pw), (oh, ow) = padding, output_padding
         out = pad(out, (-pw, ow - pw, -ph, oh - ph))
     return out if b is None else out + b.reshape(1, -1, 1, 1)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, O / groups, k), bias (O,) -> (N, O, Lo),
+    Lo = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1."""
+    op = "conv_transpose1d"
+    x, w, b = conv_tensors(input, weight, bias, op, dims=(2, 3))
+    if x.ndim == 2:
+        return conv_transpose1d(x.unsqueeze(0), w, b, stride, padding, output_padding, groups, dilation).squeeze(0)
+    rows = [one_row(value, name, first, op) for value, name, first in
+            ((stride, "stride", 1), (padding, "padding", 0), (output_padding, "output_padding", 0),
+             (dilation, "dilation", 1))]
+    return conv_transpose2d(x.unsqueeze(2), w.unsqueeze(2), b, rows[0], rows[1], rows[2], groups, rows[3]).squeeze(2)

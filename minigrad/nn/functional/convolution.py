@@ -54,17 +54,17 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x, w, b = conv_tensors(input, weight, bias, "conv1d", dims=(2, 3))
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0)
-    stride, dilation = _single(stride, "stride"), _single(dilation, "dilation")
-    padding = padding if isinstance(padding, str) else (0, _single(padding, "padding")[1])
+    stride, dilation = one_row(stride, "stride", 1, "conv1d"), one_row(dilation, "dilation", 1, "conv1d")
+    padding = padding if isinstance(padding, str) else one_row(padding, "padding", 0, "conv1d")
     return conv2d(x.unsqueeze(2), w.unsqueeze(2), b, stride, padding, dilation, groups).squeeze(2)
 
 
-def _single(value, name):
-    """A 1-D option as the (1, value) or (0, value) pair of the equivalent 2-D op."""
+def one_row(value, name, height_value, op):
+    """A 1-D op's option (an int or a 1-tuple) as the pair of the 2-D op on images one row high."""
     values = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(values) != 1:
-        raise ValueError(f"conv1d: {name} must be an int or a 1-tuple, got {value!r}")
-    return (0 if name == "padding" else 1, values[0])
+        raise ValueError(f"{op}: {name} must be an int or a 1-tuple, got {value!r}")
+    return height_value, values[0]
 
 
 def conv_tensors(input, weight, bias, op, dims=(3, 4)):
