@@ -13,7 +13,16 @@ row high.
 """
 from ...functions import cat
 from . import conv
-from .convolution import check_groups, check_padding, conv_tensors, dilate, one_row, positive_pair, split_channels
+from .convolution import (
+    check_groups,
+    check_padding,
+    conv_tensors,
+    dilate,
+    on_batch,
+    one_row,
+    positive_pair,
+    split_channels,
+)
 from .layout import pair
 from .padding import pad
 
@@ -24,9 +33,24 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     ``output_padding`` adds them at its end (bottom and right), to reach sizes a strided conv2d maps to the same
     input size."""
     x, w, b = conv_tensors(input, weight, bias, "conv_transpose2d")
-    if x.ndim == 3:    # one unbatched image
-        return conv_transpose2d(x.unsqueeze(0), w, b, stride, padding, output_padding, groups, dilation).squeeze(0)
-    op = "conv_transpose2d"
+    return on_batch(transposed_convolve, x, 3, w, b, stride, padding, output_padding, groups, dilation,
+                    "conv_transpose2d")
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, O / groups, k), bias (O,) -> (N, O, Lo),
+    Lo = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1."""
+    op = "conv_transpose1d"
+    x, w, b = conv_tensors(input, weight, bias, op, dims=(2, 3))
+    rows = [one_row(value, name, first, op) for value, name, first in
+            ((stride, "stride", 1), (padding, "padding", 0), (output_padding, "output_padding", 0),
+             (dilation, "dilation", 1))]
+    return on_batch(transposed_convolve, x.unsqueeze(-2), 3, w.unsqueeze(2), b, rows[0], rows[1], rows[2], groups,
+                    rows[3], op).squeeze(-2)
+
+
+def transposed_convolve(x, w, b, stride, padding, output_padding, groups, dilation, op):
+    """conv_transpose2d of a batch x (N, C, H, W); ``op`` names the public op in error messages."""
     stride, dilation = positive_pair(stride, "stride", op), positive_pair(dilation, "dilation", op)
     if isinstance(padding, str):
         raise TypeError(f"{op}: padding must be an int or a pair of ints, got {padding!r}")
@@ -56,16 +80,3 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         (ph, pw), (oh, ow) = padding, output_padding
         out = pad(out, (-pw, ow - pw, -ph, oh - ph))
     return out if b is None else out + b.reshape(1, -1, 1, 1)
-
-
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, O / groups, k), bias (O,) -> (N, O, Lo),
-    Lo = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1."""
-    op = "conv_transpose1d"
-    x, w, b = conv_tensors(input, weight, bias, op, dims=(2, 3))
-    if x.ndim == 2:
-        return conv_transpose1d(x.unsqueeze(0), w, b, stride, padding, output_padding, groups, dilation).squeeze(0)
-    rows = [one_row(value, name, first, op) for value, name, first in
-            ((stride, "stride", 1), (padding, "padding", 0), (output_padding, "output_padding", 0),
-             (dilation, "dilation", 1))]
-    return conv_transpose2d(x.unsqueeze(2), w.unsqueeze(2), b, rows[0], rows[1], rows[2], groups, rows[3]).squeeze(2)

@@ -24,20 +24,34 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     input (N, C, H, W) or (C, H, W), weight (O, C / groups, kh, kw), bias (O,) -> (N, O, Ho, Wo) with
     Ho = (H + 2 padding - dilation (kh - 1) - 1) // stride + 1."""
     x, w, b = conv_tensors(input, weight, bias, "conv2d")
-    if x.ndim == 3:    # one unbatched image
-        return conv2d(x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0)
-    stride, dilation = positive_pair(stride, "stride", "conv2d"), positive_pair(dilation, "dilation", "conv2d")
-    padding = check_padding(padding, stride, "conv2d")
-    check_groups(x.shape[1], w, groups, "conv2d")
+    return on_batch(convolve, x, 3, w, b, stride, padding, dilation, groups, "conv2d")
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation, as ``torch.nn.functional.conv1d``: input (N, C, L) or (C, L), weight (O, C / groups,
+    k) -> (N, O, Lo). Computed as conv2d of images one row high."""
+    op = "conv1d"
+    x, w, b = conv_tensors(input, weight, bias, op, dims=(2, 3))
+    stride, dilation = one_row(stride, "stride", 1, op), one_row(dilation, "dilation", 1, op)
+    padding = padding if isinstance(padding, str) else one_row(padding, "padding", 0, op)
+    return on_batch(convolve, x.unsqueeze(-2), 3, w.unsqueeze(2), b, stride, padding, dilation, groups,
+                    op).squeeze(-2)
+
+
+def convolve(x, w, b, stride, padding, dilation, groups, op):
+    """conv2d of a batch x (N, C, H, W); ``op`` names the public op in error messages."""
+    stride, dilation = positive_pair(stride, "stride", op), positive_pair(dilation, "dilation", op)
+    padding = check_padding(padding, stride, op)
+    check_groups(x.shape[1], w, groups, op)
     if b is not None and b.shape != (w.shape[0],):
-        raise RuntimeError(f"conv2d: bias must have shape ({w.shape[0]},) for a weight of shape {w.shape}, "
+        raise RuntimeError(f"{op}: bias must have shape ({w.shape[0]},) for a weight of shape {w.shape}, "
                            f"got {b.shape}")
     kernel = tuple(d * (k - 1) + 1 for d, k in zip(dilation, w.shape[2:]))
     if isinstance(padding, str):
         x, padding = _pad_same(x, kernel) if padding == "same" else (x, (0, 0))
     sizes = tuple(n + 2 * p for n, p in zip(x.shape[2:], padding))
     if kernel[0] > sizes[0] or kernel[1] > sizes[1]:
-        raise RuntimeError(f"conv2d: the kernel {tuple(w.shape[2:])} with dilation {dilation} spans {kernel}, more "
+        raise RuntimeError(f"{op}: the kernel {tuple(w.shape[2:])} with dilation {dilation} spans {kernel}, more "
                            f"than the padded input of size {sizes} (input {tuple(x.shape[2:])}, padding {padding})")
     if dilation != (1, 1):
         w = dilate(w, dilation)
@@ -48,15 +62,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return cat([conv.conv2d(*group, stride, padding) for group in zip(xs, ws, bs)], 1)
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D cross-correlation, as ``torch.nn.functional.conv1d``: input (N, C, L) or (C, L), weight (O, C / groups,
-    k) -> (N, O, Lo). Computed as conv2d of images one row high."""
-    x, w, b = conv_tensors(input, weight, bias, "conv1d", dims=(2, 3))
-    if x.ndim == 2:
-        return conv1d(x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0)
-    stride, dilation = one_row(stride, "stride", 1, "conv1d"), one_row(dilation, "dilation", 1, "conv1d")
-    padding = padding if isinstance(padding, str) else one_row(padding, "padding", 0, "conv1d")
-    return conv2d(x.unsqueeze(2), w.unsqueeze(2), b, stride, padding, dilation, groups).squeeze(2)
+def on_batch(fn, x, unbatched_ndim, *args):
+    """``fn(x, *args)``, an unbatched x (of ``unbatched_ndim`` dimensions) given a batch axis of 1 that its result
+    (or each of its results) loses again, as PyTorch's ops take one unbatched example."""
+    if x.ndim != unbatched_ndim:
+        return fn(x, *args)
+    result = fn(x.unsqueeze(0), *args)
+    return tuple(t.squeeze(0) for t in result) if isinstance(result, tuple) else result.squeeze(0)
 
 
 def one_row(value, name, height_value, op):

@@ -15,6 +15,7 @@ import numpy as np
 
 from ...ops.function import Function
 from ...tensor import Tensor
+from .convolution import on_batch
 from .layout import batch_first, batch_last, float_tensor, padded_batch_last, pair, unpad_batch_first
 
 Window = namedtuple("Window", "kernel stride padding dilation out_hw extra")
@@ -78,10 +79,6 @@ def _images(input, op):
     return x
 
 
-def _unbatched(result):
-    return tuple(t.squeeze(0) for t in result) if isinstance(result, tuple) else result.squeeze(0)
-
-
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Largest value of each window, as ``torch.nn.functional.max_pool2d`` (stride defaults to kernel_size).
 
@@ -89,10 +86,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     after ReLU, where whole windows are 0) give the same gradients as PyTorch. With ``return_indices`` also where
     that maximum is, as PyTorch's int64 index h * W + w into its input plane."""
     x = _images(input, "max_pool2d")
-    if x.ndim == 3:
-        return _unbatched(max_pool2d(x.unsqueeze(0), kernel_size, stride, padding, dilation, ceil_mode,
-                                     return_indices))
-    window = pool_window(x.shape, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    return on_batch(max_pool, x, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool2d")
+
+
+def max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, op):
+    """max_pool2d of a batch x (N, C, H, W); ``op`` names the public op in error messages."""
+    window = pool_window(x.shape, kernel_size, stride, padding, dilation, ceil_mode, op)
     out = MaxPool2d.apply(x, window=window)
     if not return_indices:
         return out
@@ -193,16 +192,19 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """Mean of each window, as ``torch.nn.functional.avg_pool2d``: the sum divided by the kernel area (zero padding
     counted), by the number of input pixels in the window (``count_include_pad=False``), or by ``divisor_override``."""
     x = _images(input, "avg_pool2d")
-    if x.ndim == 3:
-        return avg_pool2d(x.unsqueeze(0), kernel_size, stride, padding, ceil_mode, count_include_pad,
-                          divisor_override).squeeze(0)
-    window = pool_window(x.shape, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    return on_batch(avg_pool, x, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+                    "avg_pool2d")
+
+
+def avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, op):
+    """avg_pool2d of a batch x (N, C, H, W); ``op`` names the public op in error messages."""
+    window = pool_window(x.shape, kernel_size, stride, padding, 1, ceil_mode, op)
     if divisor_override is None:
         divisor = _divisor(x.shape, window, count_include_pad, x.dtype)
     elif not isinstance(divisor_override, (int, np.integer)):
-        raise TypeError(f"avg_pool2d: divisor_override must be an int, got {divisor_override!r}")
+        raise TypeError(f"{op}: divisor_override must be an int, got {divisor_override!r}")
     elif divisor_override == 0:
-        raise RuntimeError("avg_pool2d: divisor_override must not be zero")
+        raise RuntimeError(f"{op}: divisor_override must not be zero")
     else:
         divisor = int(divisor_override)
     return AvgPool2d.apply(x, window=window, divisor=divisor)

@@ -8,8 +8,9 @@
 import numpy as np
 
 from ...tensor import Tensor
+from .convolution import on_batch
 from .layout import float_tensor
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import avg_pool, max_pool
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -17,8 +18,9 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     (C, L). With ``return_indices`` also each maximum's position along L (int64)."""
     x = _sequences(input, "max_pool1d")
     stride = None if stride is None else (1, _single(stride, "stride"))
-    out = max_pool2d(x.unsqueeze(-2), (1, _single(kernel_size, "kernel_size")), stride,
-                     (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, return_indices)
+    out = on_batch(max_pool, x.unsqueeze(-2), 3, (1, _single(kernel_size, "kernel_size")), stride,
+                   (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, return_indices,
+                   "max_pool1d")
     return tuple(t.squeeze(-2) for t in out) if return_indices else out.squeeze(-2)
 
 
@@ -26,8 +28,8 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """Mean of each window over the last axis, as ``torch.nn.functional.avg_pool1d``: input (N, C, L) or (C, L)."""
     x = _sequences(input, "avg_pool1d")
     stride = None if stride is None else (1, _single(stride, "stride"))
-    return avg_pool2d(x.unsqueeze(-2), (1, _single(kernel_size, "kernel_size")), stride,
-                      (0, _single(padding, "padding")), ceil_mode, count_include_pad).squeeze(-2)
+    return on_batch(avg_pool, x.unsqueeze(-2), 3, (1, _single(kernel_size, "kernel_size")), stride,
+                    (0, _single(padding, "padding")), ceil_mode, count_include_pad, None, "avg_pool1d").squeeze(-2)
 
 
 def adaptive_avg_pool2d(input, output_size):
