@@ -1,9 +1,9 @@
-"""Layers as Modules, with PyTorch's names, arguments and default initialisation (losses: loss.py)."""
+"""Layers as Modules, with PyTorch's names, arguments and default initialisation (convolutions: conv.py, pooling:
+pooling.py, losses: loss.py)."""
 import numpy as np
 
 from . import functional as F
 from . import init
-from .functional.layout import pair
 from .module import Module, Parameter
 
 
@@ -42,64 +42,6 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-
-
-class Conv2d(Module):
-    """2-D convolution (cross-correlation) over (N, C, H, W) images; weight (out, in, kh, kw)."""
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=np.float32,
-                 generator=None):
-        super().__init__()
-        self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
-        self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = pair(kernel_size, "kernel_size")
-        self.stride = pair(stride, "stride")
-        self.padding = pair(padding, "padding")
-        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
-            raise ValueError(f"Conv2d: kernel_size and stride must be >= 1 and padding >= 0, got "
-                             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}")
-        self.weight = Parameter(_empty((out_channels, in_channels, *self.kernel_size), dtype))
-        self.bias = Parameter(_empty((out_channels,), dtype)) if bias else None
-        self.reset_parameters(generator)
-
-    def reset_parameters(self, generator=None):
-        init.default_layer_init_(self.weight, self.bias, generator)
-
-    def forward(self, x):
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
-
-    def extra_repr(self):
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        return text + ("" if self.bias is not None else ", bias=False")
-
-
-class _Pool2d(Module):
-    """A pooling window of ``kernel_size`` moved by ``stride`` (default: the window size, so windows tile)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class MaxPool2d(_Pool2d):
-    """Largest value of each window; the gradient goes to the window's first maximum (as PyTorch)."""
-
-    def forward(self, x):
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
-
-
-class AvgPool2d(_Pool2d):
-    """Mean of each window (zero padding counted, as PyTorch's default)."""
-
-    def forward(self, x):
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
 
 
 class ReLU(Module):

@@ -1,5 +1,7 @@
 """The networks the chapters train."""
-from .layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
+from .conv import Conv2d
+from .layers import Flatten, Linear, ReLU, Sequential
+from .pooling import MaxPool2d
 
 
 def lenet(generator=None):

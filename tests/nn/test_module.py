@@ -98,7 +98,7 @@ def test_repr_lists_layers_and_parameter_shapes():
     text = repr(nn.lenet())
     assert "(0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))  [weight (6, 1, 5, 5), bias (6,)]" \
         in text
-    assert "(2): MaxPool2d(kernel_size=2, stride=2, padding=0)" in text
+    assert "(2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)" in text
     assert "(7): Linear(in_features=400, out_features=120, bias=True)  [weight (120, 400), bias (120,)]" in text
     assert text.endswith("[61,706 parameters]")
 

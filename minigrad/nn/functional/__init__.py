@@ -1,9 +1,10 @@
 """``minigrad.nn.functional`` (``F``): the ops behind the layers, as ``torch.nn.functional`` names them.
 
 One module per subject: layout.py (argument checks and the batch-last layout that convolution and pooling share),
-conv.py, pooling.py, loss.py, activation.py (with elementary.py's log1p, expm1, erf), normalization.py, dropout.py,
-padding.py, linear.py. Every op here is an autograd op whose backward is made of ops too, so gradients of gradients
-work.
+conv.py (the im2col kernels), convolution.py (conv1d, conv2d with all options), conv_transpose.py, pooling.py,
+pooling_variants.py (1-D and adaptive), loss.py, activation.py (with elementary.py's log1p, expm1, erf),
+normalization.py, dropout.py, padding.py, linear.py. Every op here is an autograd op whose backward is made of ops
+too, so gradients of gradients work.
 """
 from .activation import (
                          elu,
@@ -20,7 +21,9 @@ from .activation import (
                          softplus,
                          tanh,
 )
-from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
+from .conv import conv2d_input_grad, conv2d_weight_grad
+from .conv_transpose import conv_transpose1d, conv_transpose2d
+from .convolution import conv1d, conv2d
 from .dropout import dropout
 from .linear import linear
 from .loss import (
@@ -34,9 +37,11 @@ from .loss import (
 from .normalization import batch_norm, layer_norm, normalize
 from .padding import pad
 from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gather, max_pool2d_scatter
+from .pooling_variants import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, max_pool1d
 
-__all__ = ["avg_pool2d", "avg_pool2d_spread", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy",
-           "dropout", "elu", "gelu", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax",
-           "logsigmoid", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss",
-           "normalize", "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool2d_spread", "batch_norm",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "check_reduction", "conv1d", "conv2d",
+           "conv2d_input_grad", "conv_transpose1d", "conv_transpose2d", "conv2d_weight_grad", "cross_entropy",
+           "dropout", "elu", "gelu", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid",
+           "max_pool1d", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss", "normalize",
+           "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]
