@@ -96,8 +96,8 @@ class Function:
     def _modified(self, i, x, version):
         return RuntimeError(
             f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"input {i} of {self.name()} (shape {x.shape}) is at version {x._version}; expected version {version}. "
-            f"Make the change out of place, or clone() the tensor before it")
+            f"input {i} of {self.name()} (shape {tuple(x.shape)}) is at version {x._version}; expected version "
+            f"{version}. Make the change out of place, or clone() the tensor before it")
 
     def __call__(self, g):
         """The gradients as a tuple, one per input: what autograd calls."""

@@ -102,8 +102,8 @@ class ElementwiseMethods:
     def _checked_product(self, other, left, right, op):
         other = self._lift(other)
         if (self.ndim, other.ndim) != (left, right):
-            raise RuntimeError(f"{op} expects {left}-D and {right}-D tensors, got shapes {self.shape} and "
-                               f"{other.shape}")
+            raise RuntimeError(f"{op} expects {left}-D and {right}-D tensors, got shapes {tuple(self.shape)} and "
+                               f"{tuple(other.shape)}")
         return self @ other
 
     def square(self) -> Tensor:
