@@ -98,6 +98,7 @@ class Tensor(ElementwiseMethods, AxisMethods):
     grad_fn: Function | None = None     # the Function that made this tensor, while autograd follows it
     _version = 0                        # counts in-place changes (see _inplace)
     _before_inplace = None              # weak reference to the snapshot a recorded in-place change left behind
+    _accumulator = None                 # weak reference to this leaf's AccumulateGrad node (Function.next_functions)
 
     def __init__(self, data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False,
                  name: str | None = None) -> None:
