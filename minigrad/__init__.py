@@ -87,7 +87,7 @@ from .functions import (
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import get_generator, manual_seed, normal, rand, randint, randn
 from .serialization import load, save
-from .tensor import Tensor
+from .tensor import Size, Tensor
 from .viz import draw_graph, graph_table
 
 __version__ = "0.1.0"

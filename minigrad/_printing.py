@@ -71,7 +71,7 @@ def _rows(values, indent, summarize, fmt):
 def _suffixes(t):
     suffixes = []
     if t.numel() == 0 and t.ndim != 1:
-        suffixes.append(f"size={t.shape}")
+        suffixes.append(f"size={tuple(t.shape)}")
     if t.dtype not in _SHOWN_WITHOUT_DTYPE or (t.numel() == 0 and t.dtype != np.float32):
         suffixes.append(f"dtype=minigrad.{t.dtype}")
     if t.grad_fn is not None:

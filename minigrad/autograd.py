@@ -84,13 +84,15 @@ def _check_roots(outputs, grad_outputs):
         if g is None:
             if out._array.size != 1:
                 raise RuntimeError(
-                    f"backward of a non-scalar output needs a gradient argument: output {i} has shape {out.shape}; "
-                    "pass gradient= (same shape), or reduce the output to a scalar first (e.g. .sum())")
+                    f"backward of a non-scalar output needs a gradient argument: output {i} has shape "
+                    f"{tuple(out.shape)}; pass gradient= (same shape), or reduce the output to a scalar first "
+                    "(e.g. .sum())")
             g = Tensor(np.ones_like(out._array))
         else:
             g = g if isinstance(g, Tensor) else Tensor(np.asarray(g, dtype=out.dtype))
             if g.shape != out.shape:
-                raise ValueError(f"gradient for output {i} has shape {g.shape}, but the output has shape {out.shape}")
+                raise ValueError(f"gradient for output {i} has shape {tuple(g.shape)}, but the output has shape "
+                                 f"{tuple(out.shape)}")
         seeds.append(g)
     return seeds
 
@@ -162,7 +164,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(x, Tensor):
             raise TypeError(f"input {i} is a {type(x).__name__}, not a Tensor")
         if not x.requires_grad:
-            raise RuntimeError(f"input {i} (shape {x.shape}) does not require grad; call requires_grad_() on it first")
+            raise RuntimeError(f"input {i} (shape {tuple(x.shape)}) does not require grad; call requires_grad_() on "
+                               "it first")
     if retain_graph is None:
         retain_graph = create_graph
     wanted = {id(x): i for i, x in enumerate(inputs)}
@@ -178,7 +181,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, g in enumerate(found):
         if g is None and not allow_unused:
             raise RuntimeError(
-                f"input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
+                f"input {i} (shape {tuple(inputs[i].shape)}) was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it")
     return tuple(found)
 

@@ -14,6 +14,8 @@ input's own dtype. Integer and bool tensors (labels, indices, masks) never requi
 """
 from __future__ import annotations
 
+import math
+import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -30,6 +32,37 @@ from .ops.function import Closure, Function
 from .ops.indexing import IndexPut, plain_index, torch_order
 from .ops.methods import ElementwiseMethods
 from .typing import ArrayLike, DTypeLike, Number, Shape, TensorLike
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints, printed as ``minigrad.Size([2, 3])``; PyTorch's ``torch.Size``.
+
+    It prints under minigrad's name, as dtypes do (``dtype=minigrad.float64``): the object is minigrad's, and with
+    ``import minigrad as torch`` the book's ``torch.Size([2, 3])`` is this class all the same. A slice of a Size, or a
+    Size plus a tuple, is again a Size, as in PyTorch."""
+
+    def __new__(cls, sizes: Sequence[int] = ()) -> Size:
+        try:
+            return super().__new__(cls, (operator.index(n) for n in sizes))
+        except TypeError:
+            raise TypeError(f"Size takes a sequence of ints, got {sizes!r}") from None
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return tuple.__new__(Size, item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return tuple.__new__(Size, tuple(self) + other) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other):
+        return tuple.__new__(Size, other + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        return math.prod(self)
 
 
 def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
@@ -65,6 +98,7 @@ class Tensor(ElementwiseMethods, AxisMethods):
     grad_fn: Function | None = None     # the Function that made this tensor, while autograd follows it
     _version = 0                        # counts in-place changes (see _inplace)
     _before_inplace = None              # weak reference to the snapshot a recorded in-place change left behind
+    _accumulator = None                 # weak reference to this leaf's AccumulateGrad node (Function.next_functions)
 
     def __init__(self, data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False,
                  name: str | None = None) -> None:
@@ -153,13 +187,13 @@ class Tensor(ElementwiseMethods, AxisMethods):
 
     def item(self) -> Number:
         if self._array.size != 1:
-            raise ValueError(f"item() needs a tensor with one element; this one has shape {self.shape}")
+            raise ValueError(f"item() needs a tensor with one element; this one has shape {tuple(self.shape)}")
         return self._array.item()
 
     def tolist(self) -> Any:
         return self._array.tolist()
 
-    shape = property(lambda self: self._array.shape)
+    shape = property(lambda self: tuple.__new__(Size, self._array.shape), doc="The shape, as a ``Size``.")
     dtype = property(lambda self: self._array.dtype)
     ndim = property(lambda self: self._array.ndim)
     device = property(lambda self: CPU, doc="Always the CPU: minigrad has no other device.")
@@ -208,7 +242,7 @@ class Tensor(ElementwiseMethods, AxisMethods):
     def __index__(self) -> int:
         if self.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError(f"only integer tensors of one element can be converted to an index; this one is "
-                            f"{self.dtype} of shape {self.shape}")
+                            f"{self.dtype} of shape {tuple(self.shape)}")
         return int(self._array.item())
 
     def __format__(self, spec: str) -> str:

@@ -42,7 +42,20 @@ NODES = {
     "index": (lambda a: a[[0, 1, 1]], [(2, 3)]),
     "clone": (lambda a: a.clone(), [(2, 3)]),
     "double": (lambda a: a.double(), [(2, 3)]),
+    "mT": (lambda a: a.mT, [(4, 2, 3)]),
+    "transpose of a batch": (lambda a: a.transpose(1, 2), [(4, 2, 3)]),
+    "number ** tensor": (lambda a: 2.0 ** a, [(3,)]),
+    "tensor ** number": (lambda a: a ** 2, [(3,)]),
+    "number - tensor": (lambda a: 1 - a, [(3,)]),
+    "tensor - number": (lambda a: a - 1, [(3,)]),
+    "mv": (lambda a, b: a.mv(b), [(2, 3), (3,)]),
 }
+
+# a @ b for every pair of dimensions 1-4, batch dimensions broadcast or not (left operand's shape, right's); the
+# node's name comes from the last step of PyTorch's computation (see ops/arithmetic.py, _matmul_node_name)
+PRODUCTS = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((4, 2, 3), (4, 3, 5)),
+            ((4, 2, 3), (1, 3, 5)), ((4, 2, 3), (3, 5)), ((4, 2, 3), (3,)), ((3,), (4, 3, 2)),
+            ((5, 4, 2, 3), (4, 3, 2)), ((5, 1, 2, 3), (1, 4, 3, 2)), ((5, 4, 2, 3), (3,)), ((1, 2, 3), (1, 3, 2))]
 
 
 @pytest.mark.parametrize("name", sorted(NODES))
@@ -52,6 +65,39 @@ def test_grad_fn_names_are_pytorchs(name):
     ours = fn(*(mg.tensor(leaf(*s), dtype=mg.float32, requires_grad=True) for s in shapes))
     theirs = fn(*(torch.tensor(leaf(*s), dtype=torch.float32, requires_grad=True) for s in shapes))
     assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+@pytest.mark.parametrize("left, right", PRODUCTS)
+def test_the_name_of_a_matrix_products_node_is_pytorchs(left, right):
+    torch = pytest.importorskip("torch")
+    ours = mg.tensor(leaf(*left), requires_grad=True) @ mg.tensor(leaf(*right), requires_grad=True)
+    theirs = torch.tensor(leaf(*left), requires_grad=True) @ torch.tensor(leaf(*right), requires_grad=True)
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+def test_next_functions_are_pytorchs_edges_and_end_in_one_accumulate_grad_per_leaf():
+    torch = pytest.importorskip("torch")
+
+    def edges(node):
+        """The graph below ``node``: (name, output index, the edges below) for each edge, None for no node."""
+        return [(n.name().replace("torch::autograd::", ""), index, edges(n)) if n is not None else (None, index)
+                for n, index in node.next_functions]
+
+    graphs = {}
+    for lib in (mg, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        w = lib.tensor([3.0, 4.0])                                   # needs no gradient: (None, 0)
+        y = ((x * w).exp() - x.sum() * lib.dot(x, x)).sum()
+        before = edges(y.grad_fn)
+        exp, product = y.grad_fn.next_functions[0][0].next_functions
+        from_exp = exp[0].next_functions[0][0].next_functions[0][0]
+        from_sum = product[0].next_functions[0][0].next_functions[0][0]
+        assert from_exp.variable is x and from_sum is from_exp      # one AccumulateGrad node for every use of x
+        assert from_exp.next_functions == ()
+        y.backward()
+        graphs[lib.__name__] = before, edges(y.grad_fn)             # the edges outlive backward's release
+    assert graphs["minigrad"] == graphs["torch"]
+    assert "DotBackward0" in str(graphs["torch"]) and "(None, 0)" in str(graphs["torch"])   # a real graph
 
 
 def test_leaves_have_no_grad_fn_and_results_made_without_grad_are_leaves():

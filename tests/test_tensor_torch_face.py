@@ -96,6 +96,19 @@ def test_shape_and_conversion_methods():
     same(x.to(mg.int32), t.to(torch.int32))
 
 
+def test_shape_is_a_size_that_prints_and_behaves_as_torch_size():
+    x, t = both(np.zeros((2, 3, 4)))
+    for ours, theirs in [(x.shape, t.shape), (x.size(), t.size()), (x.shape[1:], t.shape[1:]),
+                         (x.shape + (5,), t.shape + (5,)), ((5,) + x.shape, (5,) + t.shape),
+                         (mg.Size([2, np.int64(3)]), torch.Size([2, np.int64(3)])), (mg.zeros(()).shape, torch.Size())]:
+        assert isinstance(ours, mg.Size) and isinstance(ours, tuple)
+        assert repr(ours) == str(ours) == repr(theirs).replace("torch.", "minigrad.") and ours == tuple(theirs)
+        assert ours.numel() == theirs.numel()
+    assert x.shape[0] == 2 and type(x.shape[0]) is int and x.shape == (2, 3, 4) and mg.zeros(x.shape).shape == x.shape
+    with pytest.raises(TypeError, match=r"Size takes a sequence of ints, got \[2, 2.5\]"):
+        mg.Size([2, 2.5])
+
+
 def test_method_forms_of_the_arithmetic():
     x, t = both([1.0, 2.0, 3.0])
     y, u = both([0.5, -1.0, 2.0])

@@ -227,7 +227,7 @@ class Module:
                 continue
             value = np.asarray(state_dict[name]._array if isinstance(state_dict[name], Tensor) else state_dict[name])
             if value.shape != parameter.shape:
-                raise ValueError(f"load_state_dict: {name} has shape {parameter.shape} in the model but "
+                raise ValueError(f"load_state_dict: {name} has shape {tuple(parameter.shape)} in the model but "
                                  f"{value.shape} in the state dict")
             if value.dtype.kind not in "fiu":
                 raise TypeError(f"load_state_dict: {name} has dtype {value.dtype} in the state dict, not a number")

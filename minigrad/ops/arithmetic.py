@@ -104,6 +104,16 @@ class PowScalar(Function):
             return g * self.exponent * x ** (self.exponent - 1)
 
 
+class SubFromNumber(Sub):
+    """number - x: ``Sub`` with the number lifted to a tensor, under PyTorch's name for it (``rsub``)."""
+    torch_name = "RsubBackward1"
+
+
+class PowOfNumber(Pow):
+    """number ** x: ``Pow`` with the number lifted to a tensor, under PyTorch's name for a Python-number base."""
+    torch_name = "PowBackward2"
+
+
 class Neg(Function):
     def forward(self, x):
         return -x
@@ -122,12 +132,22 @@ def _as_matrices(a, b, g):
     return a, b, g
 
 
+def _matmul_node_name(left, right):
+    """PyTorch's grad_fn name for ``a @ b`` with ``a.ndim == left`` and ``b.ndim == right``: PyTorch runs a product
+    as dot, mv or mm, and one with a batch dimension (or a vector times a batch) as one mm or bmm on the batch folded
+    into rows, reshaped back at the end (``_unsafe_view``); the result's node is named after that last step. For a
+    vector times a matrix the last step squeezes the row the vector became. (When the left operand has fewer
+    dimensions than the right and requires grad, PyTorch multiplies the transposes and copies the result:
+    CloneBackward0 or TransposeBackward0; minigrad says UnsafeViewBackward0 there too.)"""
+    names = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
+    return names.get((left, right), "UnsafeViewBackward0")
+
+
 class MatMul(Function):
     """Matrix product with numpy's (and PyTorch's) broadcasting of batch dimensions and 1-D operands."""
 
     def forward(self, a, b):
-        self.torch_name = "DotBackward0" if a.ndim == b.ndim == 1 else \
-            "MmBackward0" if a.ndim == b.ndim == 2 else "MatmulBackward0"
+        self.torch_name = _matmul_node_name(a.ndim, b.ndim)
         try:
             return np.matmul(a, b)
         except ValueError:

@@ -62,6 +62,14 @@ class Function:
         self.inputs = inputs
         self._versions = tuple(x._version for x in inputs)
         self._output = weakref.ref(output)
+        self._edges = tuple(x.grad_fn or (x if x.requires_grad else None) for x in inputs)
+
+    @property
+    def next_functions(self):
+        """Where backward goes next, one ``(node, 0)`` per input as in PyTorch: the input's grad_fn, an
+        ``AccumulateGrad`` for a leaf that requires grad, ``None`` for an input that needs no gradient. The 0 is the
+        output's index in its node (every minigrad op has one output). Kept after backward has released the graph."""
+        return tuple((e if e is None or isinstance(e, Function) else AccumulateGrad.of(e), 0) for e in self._edges)
 
     def reattach(self, output):
         """Another tensor now holds this op's result (an in-place change moved the old values there)."""
@@ -96,8 +104,8 @@ class Function:
     def _modified(self, i, x, version):
         return RuntimeError(
             f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"input {i} of {self.name()} (shape {x.shape}) is at version {x._version}; expected version {version}. "
-            f"Make the change out of place, or clone() the tensor before it")
+            f"input {i} of {self.name()} (shape {tuple(x.shape)}) is at version {x._version}; expected version "
+            f"{version}. Make the change out of place, or clone() the tensor before it")
 
     def __call__(self, g):
         """The gradients as a tuple, one per input: what autograd calls."""
@@ -106,11 +114,38 @@ class Function:
         return grads if isinstance(grads, tuple) else (grads,)
 
     def release(self):
-        """Forget the inputs and whatever forward saved, once backward no longer needs them; keep the names."""
-        self.__dict__ = {k: v for k, v in self.__dict__.items() if k in ("_output", "_op_name", "torch_name")}
+        """Forget the inputs and whatever forward saved, once backward no longer needs them; keep the names and the
+        edges (``next_functions``)."""
+        kept = ("_output", "_op_name", "torch_name", "_edges")
+        self.__dict__ = {k: v for k, v in self.__dict__.items() if k in kept}
 
     def __repr__(self):
         return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """The node where backward ends at a leaf that requires grad, as PyTorch shows it in ``next_functions``: it adds
+    the gradient into ``variable.grad`` (minigrad's backward does that in autograd.py; the node is its name). One per
+    leaf while something holds it, as PyTorch's."""
+
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @staticmethod
+    def of(leaf):
+        node = leaf._accumulator() if leaf._accumulator is not None else None
+        if node is None:
+            node = AccumulateGrad(leaf)
+            leaf._accumulator = weakref.ref(node)
+        return node
+
+    def name(self):
+        return "AccumulateGrad"         # PyTorch's name() adds its C++ namespace: torch::autograd::AccumulateGrad
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
 
 
 class Closure(Function):

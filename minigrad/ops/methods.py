@@ -31,7 +31,8 @@ class ElementwiseMethods:
         return ar.Sub.apply(*self._operands(other))
 
     def __rsub__(self, other: TensorLike) -> Tensor:
-        return ar.Sub.apply(*reversed(self._operands(other)))
+        op = ar.SubFromNumber if isinstance(other, (int, float)) and not isinstance(other, bool) else ar.Sub
+        return op.apply(*reversed(self._operands(other)))
 
     def __mul__(self, other: TensorLike) -> Tensor:
         return ar.Mul.apply(*self._operands(other))
@@ -54,7 +55,8 @@ class ElementwiseMethods:
         return ar.Pow.apply(*self._operands(exponent))
 
     def __rpow__(self, base: TensorLike) -> Tensor:
-        return ar.Pow.apply(*reversed(self._operands(base)))
+        op = ar.PowOfNumber if isinstance(base, (int, float)) and not isinstance(base, bool) else ar.Pow
+        return op.apply(*reversed(self._operands(base)))
 
     def __neg__(self) -> Tensor:
         return ar.Neg.apply(self)
@@ -102,8 +104,8 @@ class ElementwiseMethods:
     def _checked_product(self, other, left, right, op):
         other = self._lift(other)
         if (self.ndim, other.ndim) != (left, right):
-            raise RuntimeError(f"{op} expects {left}-D and {right}-D tensors, got shapes {self.shape} and "
-                               f"{other.shape}")
+            raise RuntimeError(f"{op} expects {left}-D and {right}-D tensors, got shapes {tuple(self.shape)} and "
+                               f"{tuple(other.shape)}")
         return self @ other
 
     def square(self) -> Tensor:

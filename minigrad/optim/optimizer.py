@@ -97,7 +97,7 @@ class Optimizer:
         taken = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(group["params"]):
             if id(p) in taken:
-                raise ValueError(f"params[{i}] (shape {p.shape}) is already in another parameter group; "
+                raise ValueError(f"params[{i}] (shape {tuple(p.shape)}) is already in another parameter group; "
                                  "a parameter may belong to one group only")
         self.param_groups.append(group)
 

@@ -129,7 +129,8 @@ class AveragedModel(Module):
         for kind, ours, theirs in (("parameters", averaged, current), ("buffers", copied, sources)):
             if len(ours) != len(theirs) or any(a.shape != c.shape for a, c in zip(ours, theirs)):
                 raise ValueError(f"update_parameters needs a model with the same {kind} as the averaged one: got "
-                                 f"shapes {[c.shape for c in theirs]}, expected {[a.shape for a in ours]}")
+                                 f"shapes {[tuple(c.shape) for c in theirs]}, "
+                                 f"expected {[tuple(a.shape) for a in ours]}")
         with no_grad():
             if self.n_averaged == 0:
                 copied, sources = averaged + copied, current + sources
