@@ -107,7 +107,7 @@ def test_optimizer_step_replaced_after_the_scheduler_warns(pattern):
     opt = resumable(two_group_sgd())
     scheduler = no_warning_while(lambda: StepLR(opt, gamma=0.1, step_size=3, last_epoch=10))
     replace_step(opt)
-    match = "how-to-adjust-learning-rate" if pattern is old_pattern else "optimizer.step\\(\\) was replaced"
+    match = "how-to-adjust-learning-rate" if pattern is old_pattern else "`optimizer.step\\(\\)` has been overridden"
     with pytest.warns(UserWarning, match=match):
         pattern(opt, scheduler)
 

@@ -249,7 +249,7 @@ def sgd():
 
 @pytest.mark.parametrize("make, error, words", [
     (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_strategy="exponential"), ValueError,
-     ["anneal_strategy", "'exponential'"]),
+     ["anneal_strategy must be one of 'cos' or 'linear'", "'exponential'"]),
     (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=-1), ValueError, ["anneal_epochs", "-1"]),
     (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=1.7), TypeError, ["anneal_epochs", "1.7"]),
     (lambda: swa_utils.SWALR(sgd(), swa_lr=[1.0, 0.1, 0.01]), ValueError, ["swa_lr", "3 values"]),

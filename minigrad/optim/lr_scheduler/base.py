@@ -63,8 +63,8 @@ def warn_if_stepped_too_early(optimizer):
     """PyTorch's two warnings at a scheduler's first step: optimizer.step was replaced after the scheduler was
     built (so the order cannot be checked), or the optimizer has not stepped yet (the first lr is skipped)."""
     if not getattr(optimizer.step, "_records_steps", False):
-        warnings.warn("optimizer.step() was replaced after the learning-rate scheduler was created, so the "
-                      "scheduler cannot check that optimizer.step() runs before scheduler.step(). See "
+        warnings.warn("`optimizer.step()` has been overridden after the learning-rate scheduler was created, so "
+                      "the scheduler cannot check that optimizer.step() runs before scheduler.step(). See "
                       + ORDER_DOCS, UserWarning, stacklevel=3)
     elif not getattr(optimizer, "_has_stepped", False):
         warnings.warn("scheduler.step() was called before optimizer.step(). Since PyTorch 1.1.0 the order is "

@@ -26,7 +26,7 @@ def real(**interval):
 def choice(*options):
     def check(name, value):
         if value not in options:
-            raise ValueError(f"Invalid {name}: {value!r} (must be one of {', '.join(map(repr, options))})")
+            raise ValueError(f"{name} must be one of {' or '.join(map(repr, options))}, but got {value!r}")
     return check
 
 
