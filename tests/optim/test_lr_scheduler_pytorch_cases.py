@@ -218,7 +218,7 @@ def test_plateau_with_a_per_group_min_lr_and_a_group_added_later_raises():
     opt.step()
     scheduler.step(1)
     before = lrs(opt)
-    with pytest.raises(RuntimeError, match="3 parameter groups.*2 min_lrs.*append"):
+    with pytest.raises(RuntimeError, match="The number of param groups in the optimizer \\(3\\).*min_lrs .*\\(2.*append"):
         opt.step()
         scheduler.step(1.3)
     assert lrs(opt) == before
@@ -386,3 +386,47 @@ def test_state_dict_survives_a_file_and_loads(name, tmp_path):
     again = make(opt)
     again.load_state_dict(loaded)
     assert again.state_dict() == state
+
+
+# ---- a ChainedScheduler inside a SequentialLR ---------------------------------------------------------------------
+
+# PyTorch's test_sequentiallr5: lr 0.05, a LinearLR warmup (0.1 -> 1 in 5 steps) chained with ConstantLR(0.1, 5 steps),
+# then ConstantLR(0.5) from step 5: 0.05·(0.1 + 0.18·t)·0.1, then 0.05·0.5.
+CHAIN_TARGET = [0.0005, 0.0014, 0.0023, 0.0032, 0.0041]
+
+
+def warmup_chain(opt):
+    return ChainedScheduler([LinearLR(opt, start_factor=0.1, total_iters=5), ConstantLR(opt, factor=0.1, total_iters=5)])
+
+
+def test_sequential_lr_starting_with_a_chained_scheduler():
+    opt = two_group_sgd()
+    scheduler = SequentialLR(opt, [warmup_chain(opt), ConstantLR(opt, factor=0.5, total_iters=5)], milestones=[5])
+    check_lrs(opt, scheduler, [CHAIN_TARGET + [0.025] * 5, [10 * x for x in CHAIN_TARGET] + [0.25] * 5], 10)
+
+
+def test_sequential_lr_handing_over_to_a_chained_scheduler_restarts_the_chain():
+    """PyTorch raises here (it calls the chain's step(0), which takes no epoch); minigrad restarts the chain from the
+    groups' initial lrs, as it restarts any other scheduler at its milestone."""
+    opt = two_group_sgd()
+    scheduler = SequentialLR(opt, [ExponentialLR(opt, gamma=0.9), warmup_chain(opt)], milestones=[3])
+    first = [0.05 * 0.9 ** t for t in range(3)]
+    check_lrs(opt, scheduler, [first + CHAIN_TARGET + [0.05] * 2, [10 * x for x in first + CHAIN_TARGET] + [0.5] * 2],
+              10)
+
+
+# ---- PyTorch's exception types and words, which its tests match ------------------------------------------------
+
+def test_resuming_without_initial_lr_raises_pytorchs_key_error():
+    opt = optim.SGD([minigrad.zeros(2, requires_grad=True)], lr=0.1)
+    with pytest.raises(KeyError, match=r"param 'initial_lr' is not specified in param_groups\[0\] when resuming "
+                                       r"scheduler with last_epoch >= 0 \(last_epoch=1\)"):
+        StepLR(opt, step_size=3, gamma=0.1, last_epoch=1)
+    with pytest.raises(ValueError):     # the argument does not fit the optimizer: a ValueError as well
+        StepLR(opt, step_size=3, gamma=0.1, last_epoch=1)
+
+
+@pytest.mark.parametrize("lr_lambda", [0.95, [0.95, 0.95], [lambda t: 0.95, 0.95]])
+def test_a_lr_lambda_that_is_not_a_function_is_refused(lr_lambda):
+    with pytest.raises(TypeError, match="lr_lambda should be a function"):
+        MultiplicativeLR(two_group_sgd(), lr_lambda)

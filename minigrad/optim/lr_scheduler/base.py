@@ -72,6 +72,14 @@ def warn_if_stepped_too_early(optimizer):
                       "the learning-rate schedule. See " + ORDER_DOCS, UserWarning, stacklevel=3)
 
 
+class MissingInitialLR(KeyError, ValueError):
+    """A scheduler resumed (last_epoch ≥ 0) on an optimizer whose groups lack 'initial_lr'. A KeyError, as
+    PyTorch raises, and a ValueError (the argument does not fit the optimizer); its message reads as written."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
 # ---- the base class ---------------------------------------------------------------------------------------------
 
 class LRScheduler:
@@ -99,8 +107,9 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise ValueError(f"last_epoch={last_epoch} resumes a schedule, but param_groups[{i}] has no "
-                                     "'initial_lr': load the optimizer's state_dict first")
+                    raise MissingInitialLR(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                                           f"scheduler with last_epoch >= 0 (last_epoch={last_epoch}): load the "
+                                           "optimizer's state_dict first")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         watch_optimizer_steps(optimizer)

@@ -70,8 +70,8 @@ def per_group(name, optimizer, value):
     """`value` for every parameter group: a list of one value per group, or one value for all."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"{name} has {len(value)} values, but the optimizer has "
-                             f"{len(optimizer.param_groups)} parameter groups")
+            raise ValueError(f"{name} must have one value per parameter group ({len(optimizer.param_groups)}), "
+                             f"but got {len(value)} values")
         return list(value)
     return [value] * len(optimizer.param_groups)
 

@@ -74,9 +74,10 @@ class ReduceLROnPlateau(LRScheduler):
         groups = self.optimizer.param_groups
         if len(self.min_lrs) != len(groups):
             if self.default_min_lr is None:
-                raise RuntimeError(f"the optimizer has {len(groups)} parameter groups, but ReduceLROnPlateau has "
-                                   f"{len(self.min_lrs)} min_lrs (one per group when it was built): a group was "
-                                   "added since; append its min_lr to scheduler.min_lrs")
+                raise RuntimeError(f"The number of param groups in the optimizer ({len(groups)}) differs from the "
+                                   f"number of min_lrs of ReduceLROnPlateau ({len(self.min_lrs)}, one per group "
+                                   "when it was built): a group was added since; append its min_lr to "
+                                   "scheduler.min_lrs")
             self.min_lrs = [self.default_min_lr] * len(groups)
         for group, min_lr in zip(groups, self.min_lrs):
             old_lr = float(group["lr"])

@@ -24,7 +24,7 @@ def lambdas_per_group(optimizer, lr_lambda):
     lambdas = per_group("lr_lambda", optimizer, lr_lambda)
     for f in lambdas:
         if not callable(f):
-            raise TypeError(f"lr_lambda must be callable, but got {type(f).__name__}")
+            raise TypeError(f"lr_lambda should be a function (or a callable object), but got {type(f).__name__}")
     return lambdas
 
 
