@@ -218,7 +218,7 @@ def test_plateau_with_a_per_group_min_lr_and_a_group_added_later_raises():
     opt.step()
     scheduler.step(1)
     before = lrs(opt)
-    with pytest.raises(RuntimeError, match="The number of param groups in the optimizer \\(3\\).*min_lrs .*\\(2.*append"):
+    with pytest.raises(RuntimeError, match=r"The number of param groups in the optimizer \(3\).*min_lrs .*\(2.*append"):
         opt.step()
         scheduler.step(1.3)
     assert lrs(opt) == before
@@ -396,7 +396,8 @@ CHAIN_TARGET = [0.0005, 0.0014, 0.0023, 0.0032, 0.0041]
 
 
 def warmup_chain(opt):
-    return ChainedScheduler([LinearLR(opt, start_factor=0.1, total_iters=5), ConstantLR(opt, factor=0.1, total_iters=5)])
+    return ChainedScheduler([LinearLR(opt, start_factor=0.1, total_iters=5),
+                             ConstantLR(opt, factor=0.1, total_iters=5)])
 
 
 def test_sequential_lr_starting_with_a_chained_scheduler():
