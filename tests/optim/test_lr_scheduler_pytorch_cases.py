@@ -431,3 +431,52 @@ def test_resuming_without_initial_lr_raises_pytorchs_key_error():
 def test_a_lr_lambda_that_is_not_a_function_is_refused(lr_lambda):
     with pytest.raises(TypeError, match="lr_lambda should be a function"):
         MultiplicativeLR(two_group_sgd(), lr_lambda)
+
+
+# ---- the deprecated step(epoch): a jump to that step, by the closed form -----------------------------------------
+
+JUMPS = [3, 0, 7, 7, 12, 1, 30]
+JUMP_CASES = {
+    "StepLR": lambda m, o: m.StepLR(o, step_size=3, gamma=0.1),
+    "MultiStepLR": lambda m, o: m.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.1),
+    "ConstantLR": lambda m, o: m.ConstantLR(o, factor=1 / 3, total_iters=4),
+    "LinearLR": lambda m, o: m.LinearLR(o, start_factor=1 / 3, end_factor=0.7, total_iters=4),
+    "ExponentialLR": lambda m, o: m.ExponentialLR(o, gamma=0.9),
+    "PolynomialLR": lambda m, o: m.PolynomialLR(o, total_iters=5, power=0.9),
+    "CosineAnnealingLR": lambda m, o: m.CosineAnnealingLR(o, T_max=5, eta_min=1e-3),
+    "LambdaLR": lambda m, o: m.LambdaLR(o, lr_lambda=lambda t: 0.9 ** t),
+    "MultiplicativeLR": lambda m, o: m.MultiplicativeLR(o, lr_lambda=lambda t: 0.9),
+}
+
+
+@pytest.mark.parametrize("name", JUMP_CASES)
+def test_step_with_an_epoch_jumps_as_torchs_and_warns(name):
+    """Each step(epoch) warns that it is deprecated and sets the lrs PyTorch's sets: its closed form
+    (_get_closed_form_lr) where it has one, else its get_lr at that step."""
+    torch = pytest.importorskip("torch")
+    from minigrad.optim import lr_scheduler as ours
+    from minigrad.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+    opt = two_group_sgd()
+    their_opt = torch.optim.SGD([{"params": [torch.zeros(1)]}, {"params": [torch.zeros(1)], "lr": 0.5}], lr=0.05)
+    scheduler = JUMP_CASES[name](ours, opt)
+    theirs = JUMP_CASES[name](torch.optim.lr_scheduler, their_opt)
+    for epoch in JUMPS:
+        opt.step()
+        their_opt.step()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scheduler.step(epoch)
+            theirs.step(epoch)
+        assert [str(w.message) for w in caught][0] == EPOCH_DEPRECATION_WARNING
+        assert scheduler.last_epoch == epoch
+        assert lrs(opt) == pytest.approx([g["lr"] for g in their_opt.param_groups], rel=1e-12), epoch
+
+
+def test_step_with_a_bad_epoch_is_refused_and_changes_nothing():
+    opt = two_group_sgd()
+    scheduler = StepLR(opt, step_size=3)
+    before = dict(vars(scheduler)), lrs(opt)
+    for epoch, error in [(-1, ValueError), (2.5, TypeError)]:
+        with pytest.raises(error, match="epoch"):
+            scheduler.step(epoch)
+    assert (dict(vars(scheduler)), lrs(opt)) == before
