@@ -6,6 +6,11 @@ gradients by their largest recent size, NAdam takes the momentum's step one step
 plain momentum steps until the estimate of the squared gradients holds enough of them to be trusted. Each runs on
 the airfoil data beside its minigrad.optim class (tests/chapters/test_from_scratch_vs_optim.py checks that the two
 take the same steps).
+
+The other optimizers beyond the book are not written out here, as they would teach less: ASGD with PyTorch's defaults
+is SGD with a slowly decaying lr (its averaging of the iterates starts at step t0 = 10^6), Rprop is a full-batch
+method (on minibatches its sign-only steps do worst of all on the airfoil data, see beyond_optimizer_choice.py), and
+LBFGS's two-loop recursion and line search are minigrad/optim/lbfgs.py, with their formulas.
 """
 if __package__ in (None, ""):  # run as a file: put the repository root on the import path
     import sys
