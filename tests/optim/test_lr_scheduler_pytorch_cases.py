@@ -480,3 +480,21 @@ def test_step_with_a_bad_epoch_is_refused_and_changes_nothing():
         with pytest.raises(error, match="epoch"):
             scheduler.step(epoch)
     assert (dict(vars(scheduler)), lrs(opt)) == before
+
+
+def test_plateau_step_with_an_epoch_numbers_it_as_torchs_and_warns():
+    torch = pytest.importorskip("torch")
+    from minigrad.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+    opt = two_group_sgd()
+    their_opt = torch.optim.SGD([{"params": [torch.zeros(1)]}, {"params": [torch.zeros(1)], "lr": 0.5}], lr=0.05)
+    ours = ReduceLROnPlateau(opt, patience=1)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(their_opt, patience=1)
+    for epoch, metric in zip([4, 9, 10, 2, 3], [1.0, 1.0, 1.0, 1.0, 0.5]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours.step(metric, epoch)
+            theirs.step(metric, epoch)
+        assert str(caught[0].message) == EPOCH_DEPRECATION_WARNING
+        assert ours.last_epoch == theirs.last_epoch == epoch
+        assert lrs(opt) == [g["lr"] for g in their_opt.param_groups]
+    assert lrs(opt) != [0.05, 0.5]                    # the metric stalled long enough to cut the lr
