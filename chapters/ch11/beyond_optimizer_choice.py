@@ -322,8 +322,9 @@ def cyclic_schedules(quick):
 
 def book_runs_at(epoch, folder):
     """What 11.11's five runs had reached after `epoch` epochs (the History entry of that epoch: lr, train loss,
-    test acc), read from their checkpoints in `folder` (11.11's checkpoints/<quick|full>/, written after every
-    epoch); None for a run with no checkpoint of its current seed that got that far."""
+    test acc; with the run's num_epochs and train_images), read from their checkpoints in `folder` (11.11's
+    checkpoints/<quick|full>/, written after every epoch); None for a run with no checkpoint of its current seed
+    that got that far."""
     found = dict.fromkeys(RUN_TITLES)
     for key in RUN_TITLES:
         for path in sorted(folder.glob(f"{key}-*.npz")):
@@ -334,7 +335,9 @@ def book_runs_at(epoch, folder):
                 continue
             if (config.get("run"), config.get("seed")) != (key, SEEDS[key]):
                 continue
-            found[key] = next((e for e in epochs if e["epoch"] == epoch), found[key])
+            entry = next((e for e in epochs if e["epoch"] == epoch), None)
+            if entry is not None:
+                found[key] = dict(entry, num_epochs=config.get("num_epochs"), train_images=config.get("train_images"))
     return found
 
 
@@ -342,8 +345,7 @@ def print_book_runs_at(epoch, folder):
     """The five runs of 11.11 after the same number of epochs as the cyclic runs, from 11.11's own history; the
     book's final accuracies for the runs whose checkpoints are not there."""
     found = book_runs_at(epoch, folder)
-    print(f"11.11's five runs after the same {epoch} epoch(s) (of their {BOOK_EPOCHS}), from the history in their "
-          f"checkpoints ({folder}):")
+    print(f"11.11's five runs after the same {epoch} epoch(s), from the history in their checkpoints ({folder}):")
     for key, entry in found.items():
         if entry is None:
             low, high = BOOK[key]["test"]
@@ -352,7 +354,8 @@ def print_book_runs_at(epoch, folder):
                   f"{BOOK[key]['seed'][2]:.3f} (builds {low:.3f}-{high:.3f})")
         else:
             print(f"{RUN_TITLES[key]:<36} lr {entry['lr']:.3g} in epoch {epoch}: train loss {entry['train_loss']:.3f}, "
-                  f"test acc {entry['test_acc']:.3f}")
+                  f"test acc {entry['test_acc']:.3f} (epoch {epoch} of {entry['num_epochs']}, "
+                  f"{entry['train_images']} training images)")
     if any(entry is None for entry in found.values()):
         print(f"(the book's numbers are after {BOOK_EPOCHS} epochs, the cyclic runs' after {epoch}: compare their "
               f"shape, not their accuracy)")

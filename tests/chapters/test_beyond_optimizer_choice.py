@@ -78,7 +78,7 @@ def fake_checkpoint(folder, key, seed, epochs_done):
     """A file shaped as 11.11's checkpoints (config and History), with made-up per-epoch numbers."""
     epochs = [{"epoch": e, "lr": 0.1 * e, "train_loss": 1.0 / e, "train_acc": 0.5, "test_acc": 0.5 + e / 100,
                "seconds": 1.0} for e in range(1, epochs_done + 1)]
-    mg.save({"config": {"run": key, "seed": seed, "num_epochs": 30}, "epochs_done": epochs_done,
+    mg.save({"config": {"run": key, "seed": seed, "num_epochs": 30, "train_images": 60000}, "epochs_done": epochs_done,
              "history": {"legend": [], "points": {}, "epochs": epochs}}, folder / f"{key}-{seed:08x}.npz")
 
 
@@ -93,5 +93,5 @@ def test_the_cyclic_runs_meet_11_11s_runs_at_the_same_epoch_from_their_checkpoin
     assert found["sqrt"] is None and found["multistep"] is None and found["cosine"] is None
     assert found["warmup"] is None
     printed = capsys.readouterr().out
-    assert "lr 0.3 in epoch 3: train loss 0.333, test acc 0.530" in printed
+    assert "lr 0.3 in epoch 3: train loss 0.333, test acc 0.530 (epoch 3 of 30, 60000 training images)" in printed
     assert printed.count("no checkpoint of 11.11's current settings here") == 4
