@@ -27,7 +27,7 @@ import numpy as np
 
 import minigrad as mg
 from chapters.ch11 import common
-from chapters.ch11.sec11_lr_scheduler import BOOK, BOOK_BUILDS, RUN_TITLES
+from chapters.ch11.sec11_lr_scheduler import BOOK, RUN_TITLES, SEEDS
 from chapters.ch11.sec11_lr_scheduler import NUM_EPOCHS as BOOK_EPOCHS
 from minigrad import nn, optim
 from minigrad.data import DataLoader, fashion_mnist_arrays, get_data_ch11
@@ -309,14 +309,8 @@ def cyclic_schedules(quick):
         results[key] = {"title": title, "train_loss": train_loss, "test_acc": test_acc, "seconds": seconds,
                         "lrs": lrs, "points": points}
         print(f"{key:<22} {title}: train loss {train_loss:.3f}, test acc {test_acc:.3f} ({seconds:.0f} s)")
-    print(f"The book's five runs of 11.11 ({BOOK_EPOCHS} epochs on 60,000 images; the test acc of d2l's own build "
-          f"this project started from, and the range over {BOOK_BUILDS} builds; our runs of them are in 11.11's "
-          f"table):")
-    for key, book in BOOK.items():
-        low, high = book["test"]
-        print(f"{RUN_TITLES[key]:<36} test acc {book['seed'][2]:.3f} (builds {low:.3f}-{high:.3f})")
-    print(f"(the cyclic runs above trained {epochs} of those {BOOK_EPOCHS} epochs: compare their shape, not their "
-          f"accuracy, with the book's)")
+    checkpoints = common.current_settings().out_dir.parent / "sec11_lr_scheduler" / "checkpoints"
+    print_book_runs_at(epochs, checkpoints / ("quick" if quick else "full"))
     axes = new_axes_grid(1, 1, figsize=(6, 3.2))[0]
     for key, result in results.items():
         axes.plot(np.arange(len(result["lrs"])) / per_epoch, result["lrs"], label=key)
@@ -324,6 +318,48 @@ def cyclic_schedules(quick):
     axes.legend(fontsize=7)
     common.save_figure(axes, "cyclic_schedules", "The learning rate of the warm-restart and cyclic runs")
     return results
+
+
+def book_runs_at(epoch, folder):
+    """What 11.11's five runs had reached after `epoch` epochs (the History entry of that epoch: lr, train loss,
+    test acc; with the run's num_epochs and train_images), read from their checkpoints in `folder` (11.11's
+    checkpoints/<quick|full>/, written after every epoch); None for a run with no checkpoint of its current seed
+    that got that far."""
+    found = dict.fromkeys(RUN_TITLES)
+    for key in RUN_TITLES:
+        for path in sorted(folder.glob(f"{key}-*.npz")):
+            try:
+                state = mg.load(path)
+                config, epochs = state["config"], state["history"]["epochs"]
+            except (ValueError, KeyError, TypeError, OSError):   # not a checkpoint of 11.11's: not ours to judge
+                continue
+            if (config.get("run"), config.get("seed")) != (key, SEEDS[key]):
+                continue
+            entry = next((e for e in epochs if e["epoch"] == epoch), None)
+            if entry is not None:
+                found[key] = dict(entry, num_epochs=config.get("num_epochs"), train_images=config.get("train_images"))
+    return found
+
+
+def print_book_runs_at(epoch, folder):
+    """The five runs of 11.11 after the same number of epochs as the cyclic runs, from 11.11's own history; the
+    book's final accuracies for the runs whose checkpoints are not there."""
+    found = book_runs_at(epoch, folder)
+    print(f"11.11's five runs after the same {epoch} epoch(s), from the history in their checkpoints ({folder}):")
+    for key, entry in found.items():
+        if entry is None:
+            low, high = BOOK[key]["test"]
+            print(f"{RUN_TITLES[key]:<36} no checkpoint of 11.11's current settings here (run sec11_lr_scheduler "
+                  f"with the same --out first); after {BOOK_EPOCHS} epochs the book's build reached test acc "
+                  f"{BOOK[key]['seed'][2]:.3f} (builds {low:.3f}-{high:.3f})")
+        else:
+            print(f"{RUN_TITLES[key]:<36} lr {entry['lr']:.3g} in epoch {epoch}: train loss {entry['train_loss']:.3f}, "
+                  f"test acc {entry['test_acc']:.3f} (epoch {epoch} of {entry['num_epochs']}, "
+                  f"{entry['train_images']} training images)")
+    if any(entry is None for entry in found.values()):
+        print(f"(the book's numbers are after {BOOK_EPOCHS} epochs, the cyclic runs' after {epoch}: compare their "
+              f"shape, not their accuracy)")
+    return found
 
 
 def main(argv=None):

@@ -47,15 +47,16 @@ class LBFGS(Optimizer):
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
                                       tolerance_change=tolerance_change, history_size=history_size,
                                       line_search_fn=line_search_fn))
-        if len(self.param_groups) != 1:
-            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups): it optimizes all "
-                             "parameters as one vector")
         self._params = self.param_groups[0]["params"]
 
     def add_param_group(self, param_group):
-        if self.param_groups:
-            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+        """Only the first group: a second one, once the checks every optimizer makes have passed, is taken back and
+        refused (LBFGS optimizes all its parameters as one vector)."""
         super().add_param_group(param_group)
+        if len(self.param_groups) > 1:
+            self.param_groups.pop()
+            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups): it optimizes all "
+                             "parameters as one vector")
 
     def _check_group(self, group):
         super()._check_group(group)

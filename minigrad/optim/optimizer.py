@@ -41,8 +41,8 @@ class Optimizer:
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
-            raise TypeError("params must be an iterable of Tensors or of dicts, but got a single Tensor; "
-                            "pass [tensor] instead")
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            "but got a single Tensor; pass [tensor] instead")
         self.defaults = dict(defaults)
         self.state = {}
         self.param_groups = []
@@ -91,14 +91,14 @@ class Optimizer:
             raise ValueError("a parameter appears twice in the same parameter group")
         for other in self.param_groups:
             if ("param_names" in other) != ("param_names" in group):
-                raise ValueError("all optimizer param groups should be with/without names: cannot add a group "
-                                 f"{'with' if 'param_names' in group else 'without'} names to groups "
-                                 f"{'with' if 'param_names' in other else 'without'} them")
+                raise ValueError("all optimizer param groups should be with/without names. cannot add param group "
+                                 f"{'with' if 'param_names' in group else 'without'} names to the optimizer (its "
+                                 f"groups have {'' if 'param_names' in other else 'no '}names)")
         taken = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(group["params"]):
             if id(p) in taken:
-                raise ValueError(f"params[{i}] (shape {tuple(p.shape)}) is already in another parameter group; "
-                                 "a parameter may belong to one group only")
+                raise ValueError(f"some parameters appear in more than one parameter group: params[{i}] (shape "
+                                 f"{tuple(p.shape)}) is already in another parameter group")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -230,7 +230,7 @@ def _take_names_apart(group):
     if not any(named):
         return
     if not all(named):
-        raise ValueError("all optimizer params should be with/without names: some param names are missing")
+        raise ValueError("all optimizer params should be with/without names. Some param names are missing")
     for i, pair in enumerate(group["params"]):
         if len(pair) != 2 or not isinstance(pair[0], str):
             raise TypeError(f"params[{i}] is a tuple but not a (name, Tensor) pair: {pair!r}")
@@ -250,6 +250,11 @@ def _as_python_numbers(group):
             group[name] = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
 
 
+# What PyTorch's messages call a hyperparameter ("Invalid learning rate: -1"); any other is "Invalid <name> value".
+PYTORCH_LABELS = {"lr": "learning rate", "eps": "epsilon value", "betas[0]": "beta parameter at index 0",
+                  "betas[1]": "beta parameter at index 1"}
+
+
 def check_number(name, value, low=None, high=None, low_open=False, high_open=False):
     """Raise TypeError unless `value` is a real number, ValueError unless it lies in the stated interval."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -261,7 +266,8 @@ def check_number(name, value, low=None, high=None, low_open=False, high_open=Fal
         right = "inf" if high is None else str(high)
         interval = ("(" if low_open or low is None else "[") + f"{left}, {right}" + (
             ")" if high_open or high is None else "]")
-        raise ValueError(f"Invalid {name}: {value!r} (must be in {interval})")
+        raise ValueError(f"Invalid {PYTORCH_LABELS.get(name, name + ' value')}: {value!r} ({name} must be in "
+                         f"{interval})")
 
 
 def check_betas(name, betas):

@@ -16,6 +16,7 @@ The averages are computed in the parameters' dtype, rounded as PyTorch rounds th
 """
 import copy
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..autograd import no_grad
 from ..nn.module import Module
 from ..tensor import Tensor
 from .lr_scheduler.base import LRScheduler
-from .lr_scheduler.checks import choice, per_group, whole
+from .lr_scheduler.checks import choice, per_group
 from .optimizer import Optimizer, check_number
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_swa_avg_fn", "get_ema_avg_fn", "get_swa_multi_avg_fn",
@@ -218,6 +219,12 @@ def _reset_running_stats(layer):
 
 # ---- SWALR --------------------------------------------------------------------------------------------------
 
+def check_anneal_epochs(name, value):
+    """An int ≥ 0. Anything else (1.7 too) is a ValueError, as PyTorch's SWALR raises."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"{name} must be an int >= 0, but got {value!r}")
+
+
 class SWALR(LRScheduler):
     """Anneal each group's lr to a constant `swa_lr` in `anneal_epochs` steps, then hold it (the lr of the SWA
     phase). With α_t = a(min(1, t/anneal_epochs)), a(x) = x ('linear') or (1 − cos(πx))/2 ('cos'):
@@ -228,7 +235,7 @@ class SWALR(LRScheduler):
     current lr, lr_start = (lr_{t−1} − α_{t−1}·swa_lr)/(1 − α_{t−1}), so that another scheduler may have set the lr
     before SWALR takes over. Each group's swa_lr is kept in the group, as 'swa_lr'."""
 
-    _arguments = {"anneal_epochs": whole(0), "anneal_strategy": choice("cos", "linear")}
+    _arguments = {"anneal_epochs": check_anneal_epochs, "anneal_strategy": choice("cos", "linear")}
 
     def __init__(self, optimizer: Optimizer, swa_lr: float | list[float], anneal_epochs: int = 10,
                  anneal_strategy: str = "cos", last_epoch: int = -1) -> None:

@@ -147,3 +147,32 @@ def test_a_wrong_rule_is_caught():
     with pytest.raises(AssertionError):
         compare(adam_without_s_correction, init_adam_states(FEATURES), {"lr": 0.01, "t": 1},
                 lambda params: optim.Adam(params, lr=0.01, eps=1e-6), **SAME_RULE)
+
+
+# ---- beyond the book: Adam's successors written in 11.10's style (chapters/ch11/beyond_from_scratch.py) ---------
+
+@pytest.mark.parametrize("name, make_optimizer, extra", [
+    ("adamax", lambda params: optim.Adamax(params, lr=0.03), {}),
+    ("nadam", lambda params: optim.NAdam(params, lr=0.01), {"mu_product": 1.0}),
+    ("radam", lambda params: optim.RAdam(params, lr=0.03), {}),
+])
+def test_adams_successors_from_scratch(name, make_optimizer, extra):
+    init_adam_states, update = script_functions("beyond_from_scratch", "init_adam_states", name)
+    lr = make_optimizer([mg.zeros(1, requires_grad=True)]).param_groups[0]["lr"]
+    hyperparams = {"lr": lr, "t": 1, **extra}
+    compare(update, init_adam_states(FEATURES), hyperparams, make_optimizer, **SAME_RULE)
+    assert hyperparams["t"] == STEPS + 1
+
+
+@pytest.mark.parametrize("name, wrong_optimizer", [
+    ("adamax", lambda params: optim.Adamax(params, lr=0.03, betas=(0.9, 0.99))),          # another beta2
+    ("nadam", lambda params: optim.NAdam(params, lr=0.01, momentum_decay=0.0)),          # no warm-up of mu
+    ("radam", lambda params: optim.Adam(params, lr=0.03, eps=1e-8)),                      # no rectification
+])
+def test_a_successor_from_scratch_differs_from_a_neighbouring_rule(name, wrong_optimizer):
+    """The comparison above can fail: each rule against the optimizer one change away from it."""
+    init_adam_states, update = script_functions("beyond_from_scratch", "init_adam_states", name)
+    extra = {"mu_product": 1.0} if name == "nadam" else {}
+    lr = wrong_optimizer([mg.zeros(1, requires_grad=True)]).param_groups[0]["lr"]
+    with pytest.raises(AssertionError):
+        compare(update, init_adam_states(FEATURES), {"lr": lr, "t": 1, **extra}, wrong_optimizer, **SAME_RULE)

@@ -107,7 +107,7 @@ def test_optimizer_step_replaced_after_the_scheduler_warns(pattern):
     opt = resumable(two_group_sgd())
     scheduler = no_warning_while(lambda: StepLR(opt, gamma=0.1, step_size=3, last_epoch=10))
     replace_step(opt)
-    match = "how-to-adjust-learning-rate" if pattern is old_pattern else "optimizer.step\\(\\) was replaced"
+    match = "how-to-adjust-learning-rate" if pattern is old_pattern else "`optimizer.step\\(\\)` has been overridden"
     with pytest.warns(UserWarning, match=match):
         pattern(opt, scheduler)
 
@@ -218,7 +218,7 @@ def test_plateau_with_a_per_group_min_lr_and_a_group_added_later_raises():
     opt.step()
     scheduler.step(1)
     before = lrs(opt)
-    with pytest.raises(RuntimeError, match="3 parameter groups.*2 min_lrs.*append"):
+    with pytest.raises(RuntimeError, match=r"The number of param groups in the optimizer \(3\).*min_lrs .*\(2.*append"):
         opt.step()
         scheduler.step(1.3)
     assert lrs(opt) == before
@@ -386,3 +386,115 @@ def test_state_dict_survives_a_file_and_loads(name, tmp_path):
     again = make(opt)
     again.load_state_dict(loaded)
     assert again.state_dict() == state
+
+
+# ---- a ChainedScheduler inside a SequentialLR ---------------------------------------------------------------------
+
+# PyTorch's test_sequentiallr5: lr 0.05, a LinearLR warmup (0.1 -> 1 in 5 steps) chained with ConstantLR(0.1, 5 steps),
+# then ConstantLR(0.5) from step 5: 0.05·(0.1 + 0.18·t)·0.1, then 0.05·0.5.
+CHAIN_TARGET = [0.0005, 0.0014, 0.0023, 0.0032, 0.0041]
+
+
+def warmup_chain(opt):
+    return ChainedScheduler([LinearLR(opt, start_factor=0.1, total_iters=5),
+                             ConstantLR(opt, factor=0.1, total_iters=5)])
+
+
+def test_sequential_lr_starting_with_a_chained_scheduler():
+    opt = two_group_sgd()
+    scheduler = SequentialLR(opt, [warmup_chain(opt), ConstantLR(opt, factor=0.5, total_iters=5)], milestones=[5])
+    check_lrs(opt, scheduler, [CHAIN_TARGET + [0.025] * 5, [10 * x for x in CHAIN_TARGET] + [0.25] * 5], 10)
+
+
+def test_sequential_lr_handing_over_to_a_chained_scheduler_restarts_the_chain():
+    """PyTorch raises here (it calls the chain's step(0), which takes no epoch); minigrad restarts the chain from the
+    groups' initial lrs, as it restarts any other scheduler at its milestone."""
+    opt = two_group_sgd()
+    scheduler = SequentialLR(opt, [ExponentialLR(opt, gamma=0.9), warmup_chain(opt)], milestones=[3])
+    first = [0.05 * 0.9 ** t for t in range(3)]
+    check_lrs(opt, scheduler, [first + CHAIN_TARGET + [0.05] * 2, [10 * x for x in first + CHAIN_TARGET] + [0.5] * 2],
+              10)
+
+
+# ---- PyTorch's exception types and words, which its tests match ------------------------------------------------
+
+def test_resuming_without_initial_lr_raises_pytorchs_key_error():
+    opt = optim.SGD([minigrad.zeros(2, requires_grad=True)], lr=0.1)
+    with pytest.raises(KeyError, match=r"param 'initial_lr' is not specified in param_groups\[0\] when resuming "
+                                       r"scheduler with last_epoch >= 0 \(last_epoch=1\)"):
+        StepLR(opt, step_size=3, gamma=0.1, last_epoch=1)
+    with pytest.raises(ValueError):     # the argument does not fit the optimizer: a ValueError as well
+        StepLR(opt, step_size=3, gamma=0.1, last_epoch=1)
+
+
+@pytest.mark.parametrize("lr_lambda", [0.95, [0.95, 0.95], [lambda t: 0.95, 0.95]])
+def test_a_lr_lambda_that_is_not_a_function_is_refused(lr_lambda):
+    with pytest.raises(TypeError, match="lr_lambda should be a function"):
+        MultiplicativeLR(two_group_sgd(), lr_lambda)
+
+
+# ---- the deprecated step(epoch): a jump to that step, by the closed form -----------------------------------------
+
+JUMPS = [3, 0, 7, 7, 12, 1, 30]
+JUMP_CASES = {
+    "StepLR": lambda m, o: m.StepLR(o, step_size=3, gamma=0.1),
+    "MultiStepLR": lambda m, o: m.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.1),
+    "ConstantLR": lambda m, o: m.ConstantLR(o, factor=1 / 3, total_iters=4),
+    "LinearLR": lambda m, o: m.LinearLR(o, start_factor=1 / 3, end_factor=0.7, total_iters=4),
+    "ExponentialLR": lambda m, o: m.ExponentialLR(o, gamma=0.9),
+    "PolynomialLR": lambda m, o: m.PolynomialLR(o, total_iters=5, power=0.9),
+    "CosineAnnealingLR": lambda m, o: m.CosineAnnealingLR(o, T_max=5, eta_min=1e-3),
+    "LambdaLR": lambda m, o: m.LambdaLR(o, lr_lambda=lambda t: 0.9 ** t),
+    "MultiplicativeLR": lambda m, o: m.MultiplicativeLR(o, lr_lambda=lambda t: 0.9),
+}
+
+
+@pytest.mark.parametrize("name", JUMP_CASES)
+def test_step_with_an_epoch_jumps_as_torchs_and_warns(name):
+    """Each step(epoch) warns that it is deprecated and sets the lrs PyTorch's sets: its closed form
+    (_get_closed_form_lr) where it has one, else its get_lr at that step."""
+    torch = pytest.importorskip("torch")
+    from minigrad.optim import lr_scheduler as ours
+    from minigrad.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+    opt = two_group_sgd()
+    their_opt = torch.optim.SGD([{"params": [torch.zeros(1)]}, {"params": [torch.zeros(1)], "lr": 0.5}], lr=0.05)
+    scheduler = JUMP_CASES[name](ours, opt)
+    theirs = JUMP_CASES[name](torch.optim.lr_scheduler, their_opt)
+    for epoch in JUMPS:
+        opt.step()
+        their_opt.step()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scheduler.step(epoch)
+            theirs.step(epoch)
+        assert [str(w.message) for w in caught][0] == EPOCH_DEPRECATION_WARNING
+        assert scheduler.last_epoch == epoch
+        assert lrs(opt) == pytest.approx([g["lr"] for g in their_opt.param_groups], rel=1e-12), epoch
+
+
+def test_step_with_a_bad_epoch_is_refused_and_changes_nothing():
+    opt = two_group_sgd()
+    scheduler = StepLR(opt, step_size=3)
+    before = dict(vars(scheduler)), lrs(opt)
+    for epoch, error in [(-1, ValueError), (2.5, TypeError)]:
+        with pytest.raises(error, match="epoch"):
+            scheduler.step(epoch)
+    assert (dict(vars(scheduler)), lrs(opt)) == before
+
+
+def test_plateau_step_with_an_epoch_numbers_it_as_torchs_and_warns():
+    torch = pytest.importorskip("torch")
+    from minigrad.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+    opt = two_group_sgd()
+    their_opt = torch.optim.SGD([{"params": [torch.zeros(1)]}, {"params": [torch.zeros(1)], "lr": 0.5}], lr=0.05)
+    ours = ReduceLROnPlateau(opt, patience=1)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(their_opt, patience=1)
+    for epoch, metric in zip([4, 9, 10, 2, 3], [1.0, 1.0, 1.0, 1.0, 0.5]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours.step(metric, epoch)
+            theirs.step(metric, epoch)
+        assert str(caught[0].message) == EPOCH_DEPRECATION_WARNING
+        assert ours.last_epoch == theirs.last_epoch == epoch
+        assert lrs(opt) == [g["lr"] for g in their_opt.param_groups]
+    assert lrs(opt) != [0.05, 0.5]                    # the metric stalled long enough to cut the lr

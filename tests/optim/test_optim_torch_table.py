@@ -10,7 +10,7 @@ from minigrad import optim
 
 torch = pytest.importorskip("torch", reason="PyTorch is the reference for the parity tests; install torch==2.13.0")
 
-STEPS = 30
+STEPS = 50        # long enough for RAdam's rectified steps (from step 6) and ASGD's averaging (t0 = 10) to run a while
 
 TABLE = {
     "SGD": [{}, {"lr": 1e-2}, {"weight_decay": 0.5}, {"momentum": 0.9}, {"weight_decay": 0.1, "maximize": True},

@@ -249,10 +249,10 @@ def sgd():
 
 @pytest.mark.parametrize("make, error, words", [
     (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_strategy="exponential"), ValueError,
-     ["anneal_strategy", "'exponential'"]),
-    (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=-1), ValueError, ["anneal_epochs", "-1"]),
-    (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=1.7), TypeError, ["anneal_epochs", "1.7"]),
-    (lambda: swa_utils.SWALR(sgd(), swa_lr=[1.0, 0.1, 0.01]), ValueError, ["swa_lr", "3 values"]),
+     ["anneal_strategy must be one of 'cos' or 'linear'", "'exponential'"]),
+    (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=-1), ValueError, ["anneal_epochs must", "-1"]),
+    (lambda: swa_utils.SWALR(sgd(), swa_lr=1.0, anneal_epochs=1.7), ValueError, ["anneal_epochs must", "1.7"]),
+    (lambda: swa_utils.SWALR(sgd(), swa_lr=[1.0, 0.1, 0.01]), ValueError, ["swa_lr must", "3 values"]),
     (lambda: swa_utils.SWALR(sgd(), swa_lr=-0.1), ValueError, ["swa_lr", "-0.1"]),
     (lambda: swa_utils.get_ema_avg_fn(1.5), ValueError, ["decay", "1.5"]),
     (lambda: swa_utils.AveragedModel(nn.Linear(2, 2), avg_fn=swa_utils.get_swa_avg_fn(),

@@ -10,7 +10,7 @@ One file per kind: base (LRScheduler, the ratio form), step_decays, cosine, cycl
 composite (SequentialLR, ChainedScheduler), extra_decays (d2l's decays that PyTorch lacks). Every class is
 reached here, as `minigrad.optim.lr_scheduler.X`, and says so in its `__module__`, as PyTorch's do.
 """
-from .base import LRScheduler
+from .base import EPOCH_DEPRECATION_WARNING, LRScheduler
 from .composite import ChainedScheduler, SequentialLR
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .cyclic import CyclicLR, OneCycleLR

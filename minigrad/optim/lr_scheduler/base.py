@@ -19,6 +19,9 @@ from ..optimizer import Optimizer
 from .checks import check_keys, check_optimizer, check_same_kind, check_whole, numbers_per_group
 
 ORDER_DOCS = "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+EPOCH_DEPRECATION_WARNING = ("scheduler.step(epoch) is deprecated, as in PyTorch: call scheduler.step() without an "
+                             "epoch. Given an epoch, the schedule jumps to that step, by its closed form where it has "
+                             "one, instead of taking the next step.")
 
 
 def current_lrs(optimizer):
@@ -63,13 +66,21 @@ def warn_if_stepped_too_early(optimizer):
     """PyTorch's two warnings at a scheduler's first step: optimizer.step was replaced after the scheduler was
     built (so the order cannot be checked), or the optimizer has not stepped yet (the first lr is skipped)."""
     if not getattr(optimizer.step, "_records_steps", False):
-        warnings.warn("optimizer.step() was replaced after the learning-rate scheduler was created, so the "
-                      "scheduler cannot check that optimizer.step() runs before scheduler.step(). See "
+        warnings.warn("`optimizer.step()` has been overridden after the learning-rate scheduler was created, so "
+                      "the scheduler cannot check that optimizer.step() runs before scheduler.step(). See "
                       + ORDER_DOCS, UserWarning, stacklevel=3)
     elif not getattr(optimizer, "_has_stepped", False):
         warnings.warn("scheduler.step() was called before optimizer.step(). Since PyTorch 1.1.0 the order is "
                       "optimizer.step() first, then scheduler.step(); the other order skips the first value of "
                       "the learning-rate schedule. See " + ORDER_DOCS, UserWarning, stacklevel=3)
+
+
+class MissingInitialLR(KeyError, ValueError):
+    """A scheduler resumed (last_epoch ≥ 0) on an optimizer whose groups lack 'initial_lr'. A KeyError, as
+    PyTorch raises, and a ValueError (the argument does not fit the optimizer); its message reads as written."""
+
+    def __str__(self):
+        return str(self.args[0])
 
 
 # ---- the base class ---------------------------------------------------------------------------------------------
@@ -99,8 +110,9 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise ValueError(f"last_epoch={last_epoch} resumes a schedule, but param_groups[{i}] has no "
-                                     "'initial_lr': load the optimizer's state_dict first")
+                    raise MissingInitialLR(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                                           f"scheduler with last_epoch >= 0 (last_epoch={last_epoch}): load the "
+                                           "optimizer's state_dict first")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         watch_optimizer_steps(optimizer)
@@ -125,14 +137,29 @@ class LRScheduler:
         self.last_epoch = 0
         self._set_lrs(self.get_lr())
 
-    def step(self) -> None:
-        """Advance one step (an epoch or an iteration, as the caller counts) and set each group's lr."""
-        self._check_next_step()
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one step (an epoch or an iteration, as the caller counts) and set each group's lr. `epoch`
+        (deprecated, as in PyTorch, which warns) jumps to that step instead, by the closed form where the schedule
+        has one (`_closed_form_lrs`)."""
+        if epoch is None:
+            self._check_next_step()
+        else:
+            check_whole("epoch", epoch, 0)
         if self._step_count == 1:
             warn_if_stepped_too_early(self.optimizer)
         self._step_count += 1
-        self.last_epoch += 1
-        self._set_lrs(self.get_lr())
+        if epoch is None:
+            self.last_epoch += 1
+            self._set_lrs(self.get_lr())
+        else:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            self.last_epoch = epoch
+            self._set_lrs(self._closed_form_lrs())
+
+    def _closed_form_lrs(self):
+        """The lrs at step `last_epoch` reached by a jump; a schedule written as a function of the step (get_lr
+        from base_lrs) is its own closed form."""
+        return self.get_lr()
 
     def _check_next_step(self):
         """Raise if the schedule has no next step (OneCycleLR past its end)."""
@@ -241,6 +268,18 @@ class RatioScheduler(LRScheduler):
 
     def _start_factor(self):
         return 1.0
+
+    def _factor(self, t):
+        """The closed form, lr_t / base_lr; None for a schedule without one (MultiplicativeLR)."""
+        return None
+
+    def _closed_form_lrs(self):
+        """A jump to step t (the deprecated step(epoch)): base_lr · factor(t); without a closed form, the ratio of
+        step t applied once, as PyTorch does."""
+        factor = self._factor(self.last_epoch)
+        if factor is None:
+            return self.get_lr()
+        return [base_lr * factor for base_lr in self.base_lrs]
 
     def get_lr(self):
         return [lr * r for lr, r in zip(current_lrs(self.optimizer), self._ratios(self.last_epoch))]

@@ -26,7 +26,7 @@ def real(**interval):
 def choice(*options):
     def check(name, value):
         if value not in options:
-            raise ValueError(f"Invalid {name}: {value!r} (must be one of {', '.join(map(repr, options))})")
+            raise ValueError(f"{name} must be one of {' or '.join(map(repr, options))}, but got {value!r}")
     return check
 
 
@@ -70,8 +70,8 @@ def per_group(name, optimizer, value):
     """`value` for every parameter group: a list of one value per group, or one value for all."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"{name} has {len(value)} values, but the optimizer has "
-                             f"{len(optimizer.param_groups)} parameter groups")
+            raise ValueError(f"{name} must have one value per parameter group ({len(optimizer.param_groups)}), "
+                             f"but got {len(value)} values")
         return list(value)
     return [value] * len(optimizer.param_groups)
 

@@ -61,6 +61,15 @@ def _undo_initial_steps(scheduler):
         scheduler.last_epoch -= 1
 
 
+def _rewind(scheduler):
+    """Put every scheduler inside `scheduler` back before its step 0."""
+    if isinstance(scheduler, CompositeScheduler):
+        for inner in scheduler._schedulers:
+            _rewind(inner)
+    else:
+        scheduler.last_epoch = -1
+
+
 class SequentialLR(CompositeScheduler):
     """Run schedulers one after the other: schedulers[i] takes over at step milestones[i − 1], restarting from
     its own step 0 (e.g. a LinearLR warmup, then CosineAnnealingLR)."""
@@ -115,4 +124,19 @@ class ChainedScheduler(CompositeScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = current_lrs(self.optimizer)
+
+    def _initial_step(self):
+        """Step 0 of every inner scheduler, in order, each multiplying its factor into the lr (SequentialLR
+        starts with this chain, after undoing the steps 0 its schedulers took when they were built)."""
+        for scheduler in self._schedulers:
+            scheduler._initial_step()
+        self._last_lr = current_lrs(self.optimizer)
+
+    def _restart(self):
+        """Go back to step 0 (SequentialLR, at the milestone where this chain takes over): from the groups'
+        initial lrs, every inner scheduler takes its step 0 again."""
+        for group in self.optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        _rewind(self)
+        self._initial_step()
 

@@ -35,9 +35,12 @@ class CosineAnnealingLR(RatioScheduler):
                     for base_lr, lr in zip(self.base_lrs, lrs)]
         return [self._c(t) / self._c(t - 1) * (lr - eta_min) + eta_min for lr in lrs]
 
+    def _closed_form_lrs(self):
+        return [self.eta_min + (base_lr - self.eta_min) * self._c(self.last_epoch) / 2 for base_lr in self.base_lrs]
+
     def _restart(self):
         self.last_epoch = 0
-        self._set_lrs([self.eta_min + (base_lr - self.eta_min) * self._c(0) / 2 for base_lr in self.base_lrs])
+        self._set_lrs(self._closed_form_lrs())
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):

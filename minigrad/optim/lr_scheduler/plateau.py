@@ -1,9 +1,10 @@
 """ReduceLROnPlateau: cut the lr when a watched metric (a validation loss, say) stops improving."""
 import math
+import warnings
 
 from ..optimizer import Optimizer
-from .base import LRScheduler, current_lrs
-from .checks import check_optimizer, choice, numbers_per_group, optional, per_group, real, whole
+from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, current_lrs
+from .checks import check_optimizer, check_whole, choice, numbers_per_group, optional, per_group, real, whole
 
 __all__ = ["ReduceLROnPlateau"]
 
@@ -53,9 +54,13 @@ class ReduceLROnPlateau(LRScheduler):
             return metric > best * (self.threshold + 1.0)
         return metric > best + self.threshold
 
-    def step(self, metrics: float) -> None:
+    def step(self, metrics: float, epoch: int | None = None) -> None:
+        """Count the metric of one more epoch; `epoch` (deprecated, as in PyTorch, which warns) numbers it."""
         metric = float(metrics)
-        self.last_epoch += 1
+        if epoch is not None:
+            check_whole("epoch", epoch, 0)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(metric, self.best):
             self.best = metric
             self.num_bad_epochs = 0
@@ -74,9 +79,10 @@ class ReduceLROnPlateau(LRScheduler):
         groups = self.optimizer.param_groups
         if len(self.min_lrs) != len(groups):
             if self.default_min_lr is None:
-                raise RuntimeError(f"the optimizer has {len(groups)} parameter groups, but ReduceLROnPlateau has "
-                                   f"{len(self.min_lrs)} min_lrs (one per group when it was built): a group was "
-                                   "added since; append its min_lr to scheduler.min_lrs")
+                raise RuntimeError(f"The number of param groups in the optimizer ({len(groups)}) differs from the "
+                                   f"number of min_lrs of ReduceLROnPlateau ({len(self.min_lrs)}, one per group "
+                                   "when it was built): a group was added since; append its min_lr to "
+                                   "scheduler.min_lrs")
             self.min_lrs = [self.default_min_lr] * len(groups)
         for group, min_lr in zip(groups, self.min_lrs):
             old_lr = float(group["lr"])

@@ -24,7 +24,7 @@ def lambdas_per_group(optimizer, lr_lambda):
     lambdas = per_group("lr_lambda", optimizer, lr_lambda)
     for f in lambdas:
         if not callable(f):
-            raise TypeError(f"lr_lambda must be callable, but got {type(f).__name__}")
+            raise TypeError(f"lr_lambda should be a function (or a callable object), but got {type(f).__name__}")
     return lambdas
 
 
@@ -73,6 +73,9 @@ class StepLR(RatioScheduler):
     def _ratio(self, t):
         return self.gamma if t % self.step_size == 0 else 1.0
 
+    def _factor(self, t):
+        return self.gamma ** (t // self.step_size)
+
 
 class MultiStepLR(RatioScheduler):
     """lr_t = base_lr · γ^(number of milestones ≤ t): the lr is multiplied by γ at each milestone (twice at a
@@ -88,6 +91,9 @@ class MultiStepLR(RatioScheduler):
 
     def _ratio(self, t):
         return self.gamma ** self.milestones.count(t)
+
+    def _factor(self, t):
+        return self.gamma ** sum(milestone <= t for milestone in self.milestones)
 
     def _start_factor(self):
         return self._ratio(0)
@@ -110,6 +116,9 @@ class ConstantLR(RatioScheduler):
 
     def _ratio(self, t):
         return 1.0 / self.factor if t == self.total_iters else 1.0
+
+    def _factor(self, t):
+        return self.factor if t < self.total_iters else 1.0
 
 
 class LinearLR(RatioScheduler):
@@ -137,6 +146,9 @@ class LinearLR(RatioScheduler):
         slope = self.end_factor - self.start_factor
         return 1.0 + slope / (self.total_iters * self.start_factor + (t - 1) * slope)
 
+    def _factor(self, t):
+        return self.start_factor + (self.end_factor - self.start_factor) * min(t, self.total_iters) / self.total_iters
+
 
 class ExponentialLR(RatioScheduler):
     """lr_t = base_lr · γ^t: the lr is multiplied by γ every step."""
@@ -149,6 +161,9 @@ class ExponentialLR(RatioScheduler):
 
     def _ratio(self, t):
         return self.gamma
+
+    def _factor(self, t):
+        return self.gamma ** t
 
 
 class PolynomialLR(RatioScheduler):
@@ -168,3 +183,6 @@ class PolynomialLR(RatioScheduler):
         if t > self.total_iters:
             return 1.0
         return ((1.0 - t / self.total_iters) / (1.0 - (t - 1) / self.total_iters)) ** self.power
+
+    def _factor(self, t):
+        return (1.0 - min(t, self.total_iters) / self.total_iters) ** self.power
