@@ -50,6 +50,9 @@ DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
 # running beside them, are shared out over the cores by the operating system until the last run ends. Each run
 # trains with one BLAS thread whatever the process count, so the numbers are those of the serial run.
 PARALLEL_RUNS = {"sec11_lr_scheduler": 5}
+# Scripts that read another script's results start after it ends, so that they print the same lines under any
+# --jobs: beyond_optimizer_choice compares its runs with the per-epoch history in 11.11's checkpoints.
+WAITS_FOR = {"beyond_optimizer_choice": "sec11_lr_scheduler"}
 RUNNING = set()     # the scripts' processes now running, each the leader of its own process group
 
 
@@ -251,8 +254,17 @@ def run_in_order(scripts, out_dir, quick, jobs, timeout):
     env = board.child_env(child_environment(quick, jobs))
     data_error = fetch_data(env) if any(s.data_sets for s in scripts) else ""
     lines = {script.name: queue.Queue() for script in scripts}
+    finished = {script.name: threading.Event() for script in scripts}
 
     def run(script):
+        if WAITS_FOR.get(script.name) in finished:
+            finished[WAITS_FOR[script.name]].wait()
+        try:
+            return run_now(script)
+        finally:
+            finished[script.name].set()
+
+    def run_now(script):
         if script.data_sets and data_error:
             outcome = Outcome(script, False, 0.0, "", "", f"data {', '.join(script.data_sets)} unavailable: "
                                                           f"{data_error}")

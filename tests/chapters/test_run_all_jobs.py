@@ -40,6 +40,15 @@ def test_two_jobs_overlap_but_print_in_section_order(monkeypatch, capsys, tmp_pa
     assert started["sec91_fake"] - started["sec90_fake"] < 0.5, "the second script did not wait for the first"
 
 
+def test_a_script_that_reads_another_ones_results_starts_after_it_ends(monkeypatch, capsys, tmp_path):
+    """beyond_optimizer_choice reads 11.11's checkpoints (WAITS_FOR): with spare jobs it still waits for 11.11."""
+    scripts, started = fake_scripts(monkeypatch, [0.4, 0.0, 0.0])
+    monkeypatch.setattr(run_all, "WAITS_FOR", {"sec92_fake": "sec90_fake"})
+    run_all.run_in_order(scripts, tmp_path, True, 3, 60)
+    assert started["sec91_fake"] - started["sec90_fake"] < 0.3, "a script with no dependency waited"
+    assert started["sec92_fake"] - started["sec90_fake"] >= 0.4, "the dependent script started too early"
+
+
 def test_one_job_runs_one_script_at_a_time(monkeypatch, capsys, tmp_path):
     scripts, started = fake_scripts(monkeypatch, [0.3, 0.0])
     run_all.run_in_order(scripts, tmp_path, True, 1, 60)
