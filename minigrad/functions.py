@@ -68,6 +68,30 @@ def stack(tensors: Sequence[TensorLike], dim: int = 0, *, axis: int | None = Non
     return shape.Stack.apply(*tensors, dim=dim)
 
 
+def var_mean(input: TensorLike, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+             correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim`` in one call, as ``torch.var_mean`` (``Tensor.var``'s arguments)."""
+    x = _tensor(input)
+    return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+
+
+def std_mean(input: TensorLike, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+             correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim`` in one call, as ``torch.std_mean``."""
+    x = _tensor(input)
+    return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+
+
+def repeat_interleave(input: TensorLike, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with ``repeats`` left out, ``input`` holds the counts and the
+    result is each index repeated that many times (``repeat_interleave([2, 0, 1]) = [0, 0, 2]``), as PyTorch's."""
+    if repeats is None:
+        counts = _tensor(input)
+        return Tensor(np.arange(counts.numel())).repeat_interleave(counts, output_size=output_size)
+    return _tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
 def _method(name: str) -> Callable[..., Any]:
     """``minigrad.name(input, ...)``: the method ``input.name(...)``, as PyTorch has both."""
     def apply(input: TensorLike, *args: Any, **kwargs: Any) -> Any:
@@ -80,10 +104,11 @@ def _method(name: str) -> Callable[..., Any]:
 (exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10, exp2,
  clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, prod, sum, mean, var, std, logsumexp, max, min,
  amax, amin, argmax, argmin, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, repeat, gather,
- masked_fill, tril, triu, clone, numel) = (
+ masked_fill, tril, triu, clone, numel, softmax, log_softmax, index_select) = (
     _method(n) for n in (
         "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "sign", "square",
         "neg", "erf", "rsqrt", "log2", "log10", "exp2", "clamp", "clip", "add", "sub", "mul", "div", "pow", "matmul",
         "mm", "mv", "dot", "norm", "prod", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin",
         "argmax", "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
-        "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel"))
+        "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel", "softmax", "log_softmax",
+        "index_select"))

@@ -72,6 +72,23 @@ OPS = {
     "logsumexp of an empty dim": (lambda L, a: a.logsumexp(0), [np.zeros((0, 2))], True),
     "cat with an empty tensor": (lambda L, a, b: L.cat([a, b], dim=0) * 2, [np.zeros((0, 3)), r(2, 3)], True),
     "max along dim of 0-d": (lambda L, a: a.max(0).values * a, [np.array(1.5)], False),
+    "repeat_interleave flattened": (lambda L, a: a.repeat_interleave(2), [r(2, 3)], True),
+    "repeat_interleave dim": (lambda L, a: L.repeat_interleave(a, 3, dim=-1), [r(2, 3)], True),
+    "repeat_interleave tensor repeats": (lambda L, a: a.repeat_interleave(L.tensor([2, 0, 1]), dim=1), [r(2, 3)],
+                                         True),
+    "repeat_interleave one repeat for all": (lambda L, a: a.repeat_interleave(L.tensor([3]), dim=0), [r(2, 3)], True),
+    "repeat_interleave of 0-d": (lambda L, a: a.repeat_interleave(3) * L.tensor([1.0, 2.0, 3.0]).to(a.dtype),
+                                 [np.array(0.7)], True),
+    "index_select repeated": (lambda L, a: L.index_select(a, 0, L.tensor([2, 0, 2, 2])), [r(3, 2)], True),
+    "softmax method": (lambda L, a: a.softmax(-1), [r(3, 4)], True),
+    "softmax function dim 0": (lambda L, a: L.softmax(a, 0), [r(3, 4)], True),
+    "softmax large": (lambda L, a: (a * 400).softmax(1), [r(2, 3)], True),
+    "softmax of 0-d": (lambda L, a: a.softmax(0) * a, [np.array(0.4)], True),
+    "log_softmax method": (lambda L, a: a.log_softmax(1), [r(2, 3, 2)], True),
+    "log_softmax function large": (lambda L, a: L.log_softmax(a * 400, dim=0), [r(3, 2)], True),
+    "var_mean": (lambda L, a: L.var_mean(a, 1)[0] * L.var_mean(a, 1)[1], [r(3, 4)], True),
+    "std_mean keepdim biased": (lambda L, a: L.std_mean(a, 0, keepdim=True, correction=0)[0] + L.std_mean(a)[1],
+                                [r(3, 4)], True),
 }
 
 
@@ -103,3 +120,27 @@ def test_values_and_gradients_against_pytorch(name, dtype):
     np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), **tol)
     for x, t in zip(ours, theirs):
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **tol)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda L, a: a.repeat_interleave(-1), ValueError, "non-negative"),
+    (lambda L, a: a.repeat_interleave(L.tensor([1, -2]), dim=0), ValueError, "non-negative"),
+    (lambda L, a: a.repeat_interleave(L.tensor([1, 2, 3]), dim=0), ValueError, "3 repeats for 2 entries"),
+    (lambda L, a: a.repeat_interleave(2, dim=0, output_size=5), ValueError, "output_size 5"),
+    (lambda L, a: a.index_select(1, L.tensor([0, 3])), IndexError, "out of range"),
+    (lambda L, a: a.index_select(0, L.tensor([0.0])), TypeError, "integer"),
+])
+def test_repeats_and_indices_pytorch_refuses_are_refused(call, error, words):
+    torch = pytest.importorskip("torch")
+    with pytest.raises((RuntimeError, IndexError)):
+        call(torch, torch.zeros(2, 3))
+    with pytest.raises(error, match=words):
+        call(mg, mg.zeros(2, 3))
+
+
+def test_repeat_interleave_of_counts_alone_gives_the_repeated_indices():
+    torch = pytest.importorskip("torch")
+    for counts in ([2, 0, 1], [0, 0], []):
+        ours = mg.repeat_interleave(mg.tensor(counts, dtype=mg.int64))
+        theirs = torch.repeat_interleave(torch.tensor(counts, dtype=torch.int64))
+        assert ours.dtype == np.int64 and ours.tolist() == theirs.tolist()

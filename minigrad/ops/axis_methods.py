@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..typing import ArrayLike, Dims, Number, ShapeLike, TensorLike
+from ..typing import ArrayLike, Dims, DTypeLike, Number, ShapeLike, TensorLike
 from . import arithmetic as ar
 from . import indexing as ix
 from . import reduction as rd
@@ -121,6 +121,17 @@ class AxisMethods:
         return out if keepdim else out.reshape(tuple(n for d, n in enumerate(out.shape) if dims is not None and
                                                      d not in dims))
 
+    def softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``, computed after subtracting the maximum so that exp never overflows;
+        ``dtype`` converts the input first, as PyTorch's."""
+        x = self._floating() if dtype is None else self.astype(dtype)
+        return rd.Softmax.apply(x, dim=_dims(dim, self.ndim, "softmax"))
+
+    def log_softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
+        """x - logsumexp(x) along ``dim``: finite where softmax underflows to 0 and its log would be -inf."""
+        x = self._floating() if dtype is None else self.astype(dtype)
+        return rd.LogSoftmax.apply(x, dim=_dims(dim, self.ndim, "log_softmax"))
+
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         return self._arg(np.argmax, axis if dim is None else dim, keepdim)
 
@@ -198,6 +209,44 @@ class AxisMethods:
         spread = self.reshape(tuple(v for n in shape for v in (1, n)))
         tiled = spread.expand(tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
         return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+
+    def repeat_interleave(self, repeats: int | ArrayLike, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each entry repeated ``repeats`` times along ``dim`` (of the flattened tensor when None), as PyTorch's:
+        ``[a, b].repeat_interleave(2) = [a, a, b, b]``; ``repeats`` may be one count per entry along ``dim``."""
+        x, d = (self.flatten(), 0) if dim is None or self.ndim == 0 else \
+            (self, _dims(dim, self.ndim, "repeat_interleave")[0])
+        counts = np.asarray(repeats._array if hasattr(repeats, "_array") else repeats)
+        if counts.dtype.kind not in "iu" or counts.ndim > 1:
+            raise TypeError(f"repeat_interleave: repeats must be an int or a 1-D integer tensor, got {repeats!r}")
+        if (counts < 0).any():
+            raise ValueError(f"repeat_interleave: repeats must be non-negative, got {counts.tolist()}")
+        size = x.shape[d] if x.ndim else 1
+        if counts.ndim == 1 and counts.size not in (1, size):
+            raise ValueError(f"repeat_interleave: {counts.size} repeats for {size} entries along dimension {d}")
+        total = int(np.broadcast_to(counts, (size,)).sum())
+        if output_size is not None and output_size != total:
+            raise ValueError(f"repeat_interleave: output_size {output_size} but the repeats make {total}")
+        if counts.ndim == 0:
+            r = int(counts)
+            spread = x.unsqueeze(d + 1)
+            return spread.expand(spread.shape[:d + 1] + (r,) + spread.shape[d + 2:]).flatten(d, d + 1)
+        return x.index_select(d, np.repeat(np.arange(size), np.broadcast_to(counts, (size,))))
+
+    def index_select(self, dim: int, index: ArrayLike) -> Tensor:
+        """The entries at ``index`` (a 1-D integer tensor) along ``dim``, repeats allowed; their gradients add up."""
+        indices = np.asarray(index._array if hasattr(index, "_array") else index)
+        if indices.dtype.kind not in "iu" or indices.ndim > 1:
+            raise TypeError(f"index_select: index must be a 0-D or 1-D integer tensor, got {index!r}")
+        if self.ndim == 0:
+            return self.reshape(1).index_select(0, indices).reshape(indices.shape)
+        d = _dims(dim, self.ndim, "index_select")[0]
+        if indices.size and not (0 <= indices.min() and indices.max() < self.shape[d]):
+            raise IndexError(f"index_select: index {indices.tolist()} out of range for dimension {d} of size "
+                             f"{self.shape[d]}")
+        line = indices.reshape((-1,) + (1,) * (self.ndim - d - 1)).astype(np.int64)
+        along = np.broadcast_to(line, self.shape[:d] + (indices.size,) + self.shape[d + 1:])
+        return rd.IndexSelect.apply(self, indices=along, dim=d)
 
     def gather(self, dim: int, index: ArrayLike) -> Tensor:
         """``out[i][j] = x[index[i][j]][j]`` for dim 0 (and so on): the entries at ``index`` along ``dim``."""

@@ -2,8 +2,8 @@
 
 One module per subject: layout.py (argument checks and the batch-last layout that convolution and pooling share),
 conv.py, pooling.py, loss.py, activation.py (with elementary.py's log1p, expm1, erf), normalization.py, dropout.py,
-padding.py, linear.py. Every op here is an autograd op whose backward is made of ops too, so gradients of gradients
-work.
+padding.py, linear.py, encoding.py (one_hot). Every op here is an autograd op whose backward is made of ops too, so
+gradients of gradients work.
 """
 from .activation import (
                          elu,
@@ -22,6 +22,7 @@ from .activation import (
 )
 from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from .dropout import dropout
+from .encoding import one_hot
 from .linear import linear
 from .loss import (
                          binary_cross_entropy,
@@ -39,4 +40,4 @@ __all__ = ["avg_pool2d", "avg_pool2d_spread", "batch_norm", "binary_cross_entrop
            "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy",
            "dropout", "elu", "gelu", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax",
            "logsigmoid", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mse_loss", "nll_loss",
-           "normalize", "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]
+           "normalize", "one_hot", "pad", "relu", "relu6", "sigmoid", "silu", "softmax", "softplus", "tanh"]

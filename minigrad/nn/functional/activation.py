@@ -4,16 +4,18 @@ They are compositions of Tensor ops (and of elementary.py's), so their gradients
 from those ops.
 """
 import math
+import warnings
 
 from ...functions import where
-from ...tensor import Tensor
 from .elementary import erf, expm1, log1p_exp
 from .layout import float_tensor
 
 
-def _constant_max(x, dim):
-    """max along ``dim`` as a constant (no graph): shifting by any constant leaves softmax and logsumexp unchanged."""
-    return Tensor(x._array.max(axis=dim, keepdims=True))
+def _implicit_dim(name, ndim):
+    """PyTorch's choice when ``dim`` is not given (with its warning): 0 for 0-, 1- and 3-D input, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  f"an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
 
 
 def relu(input):
@@ -21,18 +23,17 @@ def relu(input):
     return float_tensor(input, "input", "relu").relu()
 
 
-def softmax(input, dim=-1):
-    """exp(x) / sum(exp(x)) along ``dim``, shifted by the maximum so that exp never overflows."""
+def softmax(input, dim=None, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim``: the Tensor op ``softmax`` (shifted by the maximum, so exp never
+    overflows)."""
     x = float_tensor(input, "input", "softmax")
-    e = (x - _constant_max(x, dim)).exp()
-    return e / e.sum(axis=dim, keepdims=True)
+    return x.softmax(_implicit_dim("softmax", x.ndim) if dim is None else dim, dtype)
 
 
-def log_softmax(input, dim=-1):
-    """x - logsumexp(x) along ``dim``: finite where softmax underflows to 0 and its log would be -inf."""
+def log_softmax(input, dim=None, dtype=None):
+    """x - logsumexp(x) along ``dim``: the Tensor op ``log_softmax``, finite where softmax underflows to 0."""
     x = float_tensor(input, "input", "log_softmax")
-    shifted = x - _constant_max(x, dim)
-    return shifted - shifted.exp().sum(axis=dim, keepdims=True).log()
+    return x.log_softmax(_implicit_dim("log_softmax", x.ndim) if dim is None else dim, dtype)
 
 
 def sigmoid(input):
