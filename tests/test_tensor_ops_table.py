@@ -24,6 +24,10 @@ def no_ties(*shape):
 
 INDEX = np.array([[0, 2, 2], [1, 0, 0]])
 MASK = np.array([[True, False, True], [False, False, True]])
+SCATTER_INDEX = np.array([[0, 1, 2, 0], [2, 1, 0, 0]])
+UNIQUE_INDEX = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])     # no place written twice: plain scatter's gradient exists
+ATTENTION_MASK = np.array([[True, False, True, True, False], [True, True, False, False, False],
+                           [False, False, False, False, True]])
 
 # name: (function of the library (minigrad or torch) and the inputs, inputs, smooth enough for second derivatives)
 OPS = {
@@ -86,6 +90,67 @@ OPS = {
     "softmax of 0-d": (lambda L, a: a.softmax(0) * a, [np.array(0.4)], True),
     "log_softmax method": (lambda L, a: a.log_softmax(1), [r(2, 3, 2)], True),
     "log_softmax function large": (lambda L, a: L.log_softmax(a * 400, dim=0), [r(3, 2)], True),
+    "asin acos atan": (lambda L, a: a.asin() + L.acos(a) * a.atan(), [r(5, low=-0.9, high=0.9)], True),
+    "asinh acosh atanh": (lambda L, a, b: a.asinh() * b.acosh() + L.atanh(a * 0.4), [r(4), r(4, low=1.2, high=3)],
+                          True),
+    "floor ceil round trunc": (lambda L, a: a.floor() * a + a.ceil() + L.round(a * 3) * a + a.trunc() * a,
+                               [r(6)], True),
+    "round decimals": (lambda L, a: a.round(decimals=2) * a, [r(5)], True),
+    "remainder and %": (lambda L, a, b: a % b + L.remainder(a * 3, 1.5), [r(3, 4), positive(4) * np.sign(r(4))],
+                        True),
+    "fmod": (lambda L, a, b: L.fmod(a * 3, b), [r(3, 4), positive(3, 4)], True),
+    "copysign": (lambda L, a, b: a.copysign(b) + L.copysign(b, -1.0), [r(3, 4), r(4)], True),
+    "div rounding modes": (lambda L, a, b: a.div(b, rounding_mode="floor") * a + L.div(a, b, rounding_mode="trunc"),
+                           [r(3, 4), positive(4)], True),
+    "lerp tensor weight": (lambda L, a, b, w: a.lerp(b, w), [r(3, 4), r(3, 4), r(4)], True),
+    "logaddexp": (lambda L, a, b: L.logaddexp(a, b * 300), [r(3, 4), r(4)], True),
+    "cumsum": (lambda L, a: a.cumsum(1) * a.cumsum(dim=-2), [r(3, 4)], True),
+    "cumprod": (lambda L, a: a.cumprod(0) + L.cumprod(a, -1), [r(3, 4)], True),
+    "cumprod with zeros": (lambda L, a: a.cumprod(1), [np.array([[0.0, 2.0, 0.5, 3.0], [1.5, 0.0, 0.0, 2.0]])],
+                           False),
+    "logcumsumexp wide range": (lambda L, a: L.logcumsumexp(a * L.tensor([1.0, 200.0, 1.0, 1.0]).to(a.dtype), dim=1),
+                                [r(3, 4)], True),
+    "cummax cummin": (lambda L, a: a.cummax(1).values * a.cummin(dim=0)[0], [no_ties(3, 4)], False),
+    "sort": (lambda L, a: a.sort(1).values * L.sort(a, 0, descending=True)[0], [no_ties(3, 4)], False),
+    "topk": (lambda L, a: a.topk(2).values.sum(1, keepdim=True) * L.topk(a, 1, dim=0, largest=False)[0],
+             [no_ties(3, 4)], False),
+    "flip": (lambda L, a: a.flip(0, -1) * a + L.flip(a, (1,)), [r(3, 4)], True),
+    "roll": (lambda L, a: a.roll(1) * a.roll((1, -2), (0, 1)), [r(3, 4)], True),
+    "diagonal and diag": (lambda L, a: a.diagonal(1) + L.diag(a[:, 0]).sum(0)[:3] + a.diagonal(0, 0, 1),
+                          [r(3, 4)], True),
+    "diag of a vector with offset": (lambda L, a: L.diag(a, -1), [r(3)], True),
+    "unfold": (lambda L, a: a.unfold(1, 3, 2) * a.unfold(1, 3, 2), [r(2, 7)], True),
+    "movedim": (lambda L, a: a.movedim(0, -1) * L.tensor(np.arange(24.0).reshape(3, 4, 2)).to(a.dtype),
+                [r(2, 3, 4)], True),
+    "einsum matmul": (lambda L, a, b: L.einsum("ij,jk->ik", a, b), [r(2, 3), r(3, 4)], True),
+    "einsum batched and broadcast": (lambda L, a, b: L.einsum("...ij,...jk", a, b), [r(2, 1, 3, 4), r(5, 4, 2)], True),
+    "einsum trace and diagonal": (lambda L, a: L.einsum("ii", a) * L.einsum("ii->i", a), [r(3, 3)], True),
+    "einsum summed inside one operand": (lambda L, a, b: L.einsum("ij,k->i", a, b), [r(2, 3), r(4)], True),
+    "einsum list of operands": (lambda L, a, b, c: L.einsum("ab,bc,cd->ad", [a, b, c]), [r(2, 3), r(3, 4), r(4, 2)],
+                                True),
+    "scatter": (lambda L, a, s: a.scatter(0, L.tensor(UNIQUE_INDEX), s), [r(3, 4), r(2, 4)], True),
+    "scatter a number": (lambda L, a: a.scatter(1, L.tensor(SCATTER_INDEX[:, :3] % 3), 2.5) * a, [r(3, 4)], True),
+    "scatter_add": (lambda L, a, s: L.scatter_add(a, 0, L.tensor(SCATTER_INDEX), s), [r(3, 4), r(2, 4)], True),
+    "scatter_reduce mean": (lambda L, a, s: a.scatter_reduce(0, L.tensor(SCATTER_INDEX), s, "mean"),
+                            [r(3, 4), r(2, 4)], True),
+    "scatter_reduce sum not self": (lambda L, a, s: a.scatter_reduce(0, L.tensor(SCATTER_INDEX), s, "sum",
+                                                                     include_self=False), [r(3, 4), r(2, 4)], True),
+    "scatter_reduce prod with zeros": (lambda L, a, s: a.scatter_reduce(0, L.tensor(SCATTER_INDEX), s, "prod"),
+                                       [np.array([[0.0, 1.5, 2.0, 0.0], [1.0, 0.0, -1.0, 2.0], [0.5, 1.0, 0.0, 3.0]]),
+                                        np.array([[2.0, 0.0, 3.0, 0.0], [0.0, 1.5, 0.5, 2.0]])], False),
+    "scatter_reduce amax ties": (lambda L, a, s: a.scatter_reduce(0, L.tensor(SCATTER_INDEX), s, "amax"),
+                                 [np.array([[1.0, 2.0, 0.0, 4.0], [0.0, 2.0, 5.0, 1.0], [3.0, 0.0, 1.0, 1.0]]),
+                                  np.array([[1.0, 2.0, 5.0, 4.0], [3.0, 1.0, 0.0, 2.0]])], False),    # 2-way ties
+    "scatter_reduce amin not self": (lambda L, a, s: a.scatter_reduce(1, L.tensor(SCATTER_INDEX % 3), s, "amin",
+                                                                      include_self=False),
+                                     [no_ties(2, 4), no_ties(2, 4) + 9], False),
+    "scaled_dot_product_attention": (lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(q, k, v),
+                                     [r(2, 3, 4), r(2, 5, 4), r(2, 5, 2)], True),
+    "attention causal with scale": (lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(
+        q, k, v, is_causal=True, scale=0.3), [r(1, 2, 4, 3), r(1, 2, 4, 3), r(1, 2, 4, 2)], True),
+    "attention float and bool masks": (lambda L, q, k, v, m: L.nn.functional.scaled_dot_product_attention(
+        q, k, v, attn_mask=m) + L.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=L.tensor(
+            ATTENTION_MASK)), [r(3, 4), r(5, 4), r(5, 2), r(3, 5)], True),
     "var_mean": (lambda L, a: L.var_mean(a, 1)[0] * L.var_mean(a, 1)[1], [r(3, 4)], True),
     "std_mean keepdim biased": (lambda L, a: L.std_mean(a, 0, keepdim=True, correction=0)[0] + L.std_mean(a)[1],
                                 [r(3, 4)], True),

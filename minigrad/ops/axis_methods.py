@@ -15,7 +15,9 @@ from ..typing import ArrayLike, Dims, DTypeLike, Number, ShapeLike, TensorLike
 from . import arithmetic as ar
 from . import indexing as ix
 from . import reduction as rd
+from . import scatter as sc
 from . import shape as sh
+from .along import AlongMethods
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -43,14 +45,16 @@ def _shape_args(shape):
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
 
 
-class AxisMethods:
-    """Mixed into Tensor: reductions, shape ops and indexing."""
+class AxisMethods(AlongMethods):
+    """Mixed into Tensor: reductions, shape ops and indexing (ops along one dimension: along.py)."""
 
     # ---- reductions ----------------------------------------------------------------------------------------------
     def sum(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-            keepdims: bool | None = None) -> Tensor:
+            keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
+        """The sum over ``dim`` (all when None); ``dtype`` converts the input first, as PyTorch's."""
         dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Sum.apply(self, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+        x = self if dtype is None else self.astype(dtype)
+        return rd.Sum.apply(x, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
              keepdims: bool | None = None) -> Tensor:
@@ -99,18 +103,19 @@ class AxisMethods:
         return MinMax(values, type(self)((indices if keepdim else indices.squeeze(d)).astype(np.int64)))
 
     def var(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> Tensor:
+            correction: int | None = None, axis: Dims = None) -> Tensor:
         """Variance over ``dim``: the sum of squared deviations over (N - correction); ``correction`` is 1
         (``unbiased=True``, PyTorch's default) or 0."""
         correction = (1 if unbiased else 0) if correction is None else correction
+        dim = axis if dim is None else dim
         x, dims = self._floating(), _dims(dim, self.ndim, "var")
         count = int(np.prod([self.shape[d] for d in (range(self.ndim) if dims is None else dims)]))
         centered = x - x.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim) / np.float64(count - correction if count > correction else 0)
 
     def std(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> Tensor:
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+            correction: int | None = None, axis: Dims = None) -> Tensor:
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
 
     def logsumexp(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the largest entry so that exp never overflows."""
@@ -248,6 +253,29 @@ class AxisMethods:
         along = np.broadcast_to(line, self.shape[:d] + (indices.size,) + self.shape[d + 1:])
         return rd.IndexSelect.apply(self, indices=along, dim=d)
 
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` entries along ``dimension``, ``step`` apart: that dimension becomes the window
+        count and the windows' entries a new last dimension (as PyTorch's). Overlapping windows add gradients."""
+        d = _dims(dimension, self.ndim, "unfold")
+        d = d[0] if d else 0
+        length = self.shape[d] if self.ndim else 1
+        if not 0 < size <= length or step < 1:
+            raise RuntimeError(f"unfold: size {size} and step {step} do not fit a dimension of {length}")
+        count = (length - size) // step + 1
+        starts = np.arange(count)[:, None] * step + np.arange(size)
+        x = self.reshape(1) if self.ndim == 0 else self
+        windows = x.index_select(d, starts.reshape(-1)).unflatten(d, (count, size))
+        return windows.movedim(d + 1, -1) if self.ndim else windows.reshape(size)
+
+    def movedim(self, source: int, destination: int) -> Tensor:
+        """Dimension ``source`` moved to position ``destination``, the others keeping their order."""
+        s, t = (_dims(v, self.ndim, "movedim")[0] for v in (source, destination))
+        order = [k for k in range(self.ndim) if k != s]
+        order.insert(t, s)
+        return self.permute(order)
+
+    moveaxis = movedim
+
     def gather(self, dim: int, index: ArrayLike) -> Tensor:
         """``out[i][j] = x[index[i][j]][j]`` for dim 0 (and so on): the entries at ``index`` along ``dim``."""
         d = _dims(dim, self.ndim, "gather")[0]
@@ -257,6 +285,54 @@ class AxisMethods:
         x = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(indices.shape))]
         return rd.TakeAlong.apply(x, indices=indices.astype(np.int64), dim=d)
 
+    def scatter(self, dim: int, index: ArrayLike, src: TensorLike = None, value: Number | None = None, *,
+                reduce: str | None = None) -> Tensor:
+        """A copy with ``src`` (a tensor, or a number) written at ``index`` along ``dim``: the inverse of gather.
+        ``reduce`` 'add' or 'multiply' combines instead of overwriting (PyTorch's older form of scatter_reduce)."""
+        source = value if src is None else src
+        if reduce is not None:
+            if reduce not in ("add", "multiply"):
+                raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+            return self.scatter_reduce(dim, index, self._scatter_source(source, index),
+                                       "sum" if reduce == "add" else "prod")
+        d, indices = self._scatter_index(dim, index, "scatter")
+        return sc.Scatter.apply(*self._operands(self._scatter_source(source, indices)), index=indices, dim=d)
+
+    def scatter_add(self, dim: int, index: ArrayLike, src: TensorLike) -> Tensor:
+        return self.scatter_reduce(dim, index, src, "sum")
+
+    def scatter_reduce(self, dim: int, index: ArrayLike, src: TensorLike, reduce: str, *,
+                       include_self: bool = True) -> Tensor:
+        """``src`` reduced into a copy at ``index`` along ``dim`` by ``reduce`` (sum, prod, mean, amax, amin),
+        with the tensor's own entry too unless ``include_self=False``."""
+        if reduce not in sc.REDUCTIONS:
+            raise ValueError(f"scatter_reduce: reduce must be one of {', '.join(sc.REDUCTIONS)}, got {reduce!r}")
+        d, indices = self._scatter_index(dim, index, "scatter_reduce")
+        x, source = self._operands(self._scatter_source(src, indices))
+        return sc.ScatterReduce.apply(x, source, index=indices, dim=d, reduce=reduce, include_self=include_self)
+
+    def _scatter_index(self, dim, index, op):
+        d = _dims(dim, self.ndim, op)
+        d = d[0] if d else 0
+        indices = np.asarray(index._array if hasattr(index, "_array") else index)
+        if indices.dtype.kind not in "iu" or indices.ndim != max(self.ndim, 1) and indices.size:
+            raise ValueError(f"{op}: index must be an integer tensor with as many dimensions as the input "
+                             f"({self.ndim}), got {indices.dtype} of shape {indices.shape}")
+        if indices.size and (indices.min() < 0 or indices.max() >= (self.shape[d] if self.ndim else 1)):
+            raise IndexError(f"{op}: index {int(indices.max())} is out of bounds for dimension {d} with size "
+                             f"{self.shape[d] if self.ndim else 1}")
+        return d, indices.astype(np.int64).reshape(indices.shape if self.ndim else ())
+
+    def _scatter_source(self, source, indices):
+        """``src`` cut to the index's shape (PyTorch reads only that corner), or a number spread over it."""
+        if hasattr(source, "_array"):
+            if source.dtype != self.dtype:
+                raise TypeError(f"scatter: src has dtype {source.dtype}, the tensor {self.dtype}; they must agree")
+            if source.ndim != np.ndim(indices):
+                raise ValueError(f"scatter: src has {source.ndim} dimensions, index {np.ndim(indices)}")
+            return source[tuple(slice(0, n) for n in np.shape(indices))] if source.ndim else source
+        return type(self)(np.full(np.shape(indices), source, dtype=self.dtype))
+
     def masked_fill(self, mask: ArrayLike, value: TensorLike) -> Tensor:
         """``value`` where ``mask`` holds (broadcast), else the tensor's own entries; the dtype stays the tensor's."""
         mask = np.asarray(mask._array if hasattr(mask, "_array") else mask, dtype=bool)
@@ -265,10 +341,14 @@ class AxisMethods:
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle (entries on and below ``diagonal``) of the last two dimensions; zeros elsewhere."""
-        return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+        return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, self._zero())
 
     def triu(self, diagonal: int = 0) -> Tensor:
-        return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+        return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, self._zero())
+
+    def _zero(self):
+        """0 in this tensor's dtype (False for bool), so that masking keeps the dtype."""
+        return type(self)(np.zeros((), dtype=self.dtype))
 
     def __getitem__(self, index: Any) -> Tensor:
         """Basic and advanced indexing, numpy's where PyTorch agrees, PyTorch's order where not (indexing.py)."""

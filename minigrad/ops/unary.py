@@ -98,11 +98,93 @@ class Erf(Function):
     """The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x (numpy has none: math.erf per element)."""
 
     def forward(self, x):
-        return _erf(x.astype(np.float64)).astype(x.dtype)
+        return np.asarray(_erf(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
 
     def backward(self, g):
         x = self.inputs[0]
         return g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
+
+
+class Asin(Function):
+    def forward(self, x):
+        return rounded_once(np.arcsin, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (1 - x * x).rsqrt()
+
+
+class Acos(Function):
+    def forward(self, x):
+        return rounded_once(np.arccos, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return -g * (1 - x * x).rsqrt()
+
+
+class Atan(Function):
+    def forward(self, x):
+        return rounded_once(np.arctan, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g / (1 + x * x)
+
+
+class Asinh(Function):
+    def forward(self, x):
+        return rounded_once(np.arcsinh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (x * x + 1).rsqrt()
+
+
+class Acosh(Function):
+    def forward(self, x):
+        return rounded_once(np.arccosh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (x * x - 1).rsqrt()
+
+
+class Atanh(Function):
+    def forward(self, x):
+        return rounded_once(np.arctanh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g / (1 - x * x)
+
+
+class Stepwise(Function):
+    """A piecewise-constant function (floor, ceil, round, trunc): its gradient is zero everywhere, as PyTorch's."""
+    compute = None
+
+    def forward(self, x, **params):
+        return self.compute(x, **params)
+
+    def backward(self, g):
+        return g * 0.0
+
+
+class Floor(Stepwise):
+    compute = staticmethod(np.floor)
+
+
+class Ceil(Stepwise):
+    compute = staticmethod(np.ceil)
+
+
+class Trunc(Stepwise):
+    compute = staticmethod(np.trunc)
+
+
+class Round(Stepwise):
+    """Halves to the even neighbour (as PyTorch and numpy); ``decimals`` rounds to that many places."""
+    compute = staticmethod(lambda x, decimals=0: np.round(x, decimals))
 
 
 class Rsqrt(Function):

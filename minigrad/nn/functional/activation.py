@@ -100,3 +100,53 @@ def relu6(input):
 def logsigmoid(input):
     """log(sigmoid(x)) = -log(1 + exp(-x)), computed without overflow for large |x|."""
     return -log1p_exp(-float_tensor(input, "input", "logsigmoid"))
+
+
+def softmin(input, dim=None, dtype=None):
+    """softmax(-x) along ``dim``."""
+    x = float_tensor(input, "input", "softmin")
+    return (-x).softmax(_implicit_dim("softmin", x.ndim) if dim is None else dim, dtype)
+
+
+def celu(input, alpha=1.0):
+    """x for x > 0, alpha (exp(x / alpha) - 1) otherwise."""
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (it divides x)")
+    x = float_tensor(input, "input", "celu")
+    positive = x._array > 0
+    return where(positive, x, alpha * expm1(where(positive, 0.0, x) / alpha))
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input):
+    """scale * elu(x, alpha) with Klambauer et al.'s constants, which keep activations at mean 0, variance 1."""
+    return SELU_SCALE * elu(float_tensor(input, "input", "selu"), SELU_ALPHA)
+
+
+def hardsigmoid(input):
+    """(x + 3) / 6 clipped to [0, 1]; gradient 1/6 strictly between -3 and 3, 0 elsewhere (as PyTorch's)."""
+    x = float_tensor(input, "input", "hardsigmoid")
+    inside = (x._array > -3) & (x._array < 3)
+    return where(inside, (x + 3) / 6, ((x.detach() + 3) / 6).clamp(0.0, 1.0))
+
+
+def hardswish(input):
+    """x * hardsigmoid(x): 0 up to -3, x from 3 on, x (x + 3) / 6 strictly between (so the gradient at -3 is 0 and
+    at 3 is 1, as PyTorch's)."""
+    x = float_tensor(input, "input", "hardswish")
+    below, above = x._array <= -3, x._array >= 3
+    return where(below, x * 0.0, where(above, x, x * (x + 3) / 6))
+
+
+def softsign(input):
+    """x / (1 + |x|)."""
+    x = float_tensor(input, "input", "softsign")
+    return x / (1 + x.abs())
+
+
+def mish(input):
+    """x * tanh(softplus(x)) (Misra 2019)."""
+    x = float_tensor(input, "input", "mish")
+    return x * softplus(x).tanh()
