@@ -259,7 +259,7 @@ class AxisMethods(AlongMethods):
         d = _dims(dimension, self.ndim, "unfold")
         d = d[0] if d else 0
         length = self.shape[d] if self.ndim else 1
-        if not 0 < size <= length or step < 1:
+        if not 0 <= size <= length or step < 1:
             raise RuntimeError(f"unfold: size {size} and step {step} do not fit a dimension of {length}")
         count = (length - size) // step + 1
         starts = np.arange(count)[:, None] * step + np.arange(size)

@@ -2,8 +2,8 @@
 
 One module per subject: layout.py (argument checks and the batch-last layout that convolution and pooling share),
 conv.py, pooling.py, loss.py, activation.py (with elementary.py's log1p, expm1, erf), normalization.py, dropout.py,
-padding.py, linear.py, encoding.py (one_hot), attention.py. Every op here is an autograd op whose backward is made of
-ops too, so gradients of gradients work.
+padding.py, linear.py, encoding.py (one_hot), attention.py, interpolate.py. Every op here is an autograd op whose
+backward is made of ops too, so gradients of gradients work.
 """
 from .activation import (
                          celu,
@@ -31,6 +31,7 @@ from .attention import scaled_dot_product_attention
 from .conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from .dropout import dropout
 from .encoding import one_hot
+from .interpolate import interpolate
 from .linear import linear
 from .loss import (
                          binary_cross_entropy,
@@ -46,7 +47,7 @@ from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gathe
 
 __all__ = ["avg_pool2d", "avg_pool2d_spread", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "celu", "check_reduction", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "cross_entropy", "dropout",
-           "elu", "gelu", "hardsigmoid", "hardswish", "hardtanh", "layer_norm", "leaky_relu", "linear", "log_softmax",
-           "logsigmoid", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mish", "mse_loss", "nll_loss",
-           "normalize", "one_hot", "pad", "relu", "relu6", "scaled_dot_product_attention", "selu", "sigmoid", "silu",
-           "softmax", "softmin", "softplus", "softsign", "tanh"]
+           "elu", "gelu", "hardsigmoid", "hardswish", "hardtanh", "interpolate", "layer_norm", "leaky_relu", "linear",
+           "log_softmax", "logsigmoid", "max_pool2d", "max_pool2d_gather", "max_pool2d_scatter", "mish", "mse_loss",
+           "nll_loss", "normalize", "one_hot", "pad", "relu", "relu6", "scaled_dot_product_attention", "selu",
+           "sigmoid", "silu", "softmax", "softmin", "softplus", "softsign", "tanh"]
