@@ -41,6 +41,9 @@ ELEMENTWISE = [
     ("pad", lambda f, x: f.pad(x, (1, 2))),
     ("pad_two_dims_value", lambda f, x: f.pad(x, (0, 1, 2, 0), value=-1.5)),
     ("pad_crop", lambda f, x: f.pad(x, (-1, 2, 1, -2))),
+    ("pad_reflect", lambda f, x: f.pad(x, (2, 4), mode="reflect")),
+    ("pad_replicate_2d", lambda f, x: f.pad(x, (1, 2, 3, 0), mode="replicate")),
+    ("pad_circular_2d", lambda f, x: f.pad(x, (2, 5, 0, 1), mode="circular")),
 ]
 
 
@@ -103,7 +106,8 @@ def test_bad_arguments_are_named():
     x = mg.randn(2, 3)
     for call, message in [(lambda: F.gelu(x, approximate="erf"), "approximate"),
                           (lambda: F.pad(x, (1,)), "even number"),
-                          (lambda: F.pad(x, (1, 1), mode="reflect"), "constant"),
+                          (lambda: F.pad(x, (1, 1), mode="wrap"), "constant"),
+                          (lambda: F.pad(x, (3, 0), mode="reflect"), "from 0 to 2"),
                           (lambda: F.pad(x, (-2, -2)), "crop more"),
                           (lambda: F.layer_norm(x, (2,)), "normalized_shape"),
                           (lambda: F.dropout(x, p=1.5), "probability")]:
