@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..typing import Dims
+from .dims import one_dim as _dim
 from .function import Function
 from .reduction import TakeAlong
 
@@ -17,15 +18,6 @@ if TYPE_CHECKING:
     from ..tensor import Tensor
 
 SortResult = collections.namedtuple("SortResult", ["values", "indices"])     # sort, topk, cummax, cummin
-
-
-def _dim(dim, ndim, op):
-    """One dimension as a non-negative int (0 for a 0-d tensor, which PyTorch allows as 0 or -1)."""
-    bound = max(ndim, 1)
-    if not -bound <= dim < bound:
-        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor of {ndim} dimensions "
-                         f"(expected to be in range of [{-bound}, {bound - 1}])")
-    return dim % bound
 
 
 class Cumsum(Function):

@@ -18,26 +18,12 @@ from . import reduction as rd
 from . import scatter as sc
 from . import shape as sh
 from .along import AlongMethods
+from .dims import dims as _dims
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
-
-
-def _dims(dim, ndim, op):
-    """``dim`` (an int, a sequence, or None for all) as a tuple of non-negative dimensions, or None.
-
-    A 0-d tensor accepts dim 0 and -1, as PyTorch does, and reduces over nothing."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    bound = max(ndim, 1)
-    for d in dims:
-        if not -bound <= d < bound:
-            raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions "
-                             f"(expected to be in range of [{-bound}, {bound - 1}])")
-    return () if ndim == 0 else tuple(sorted({int(d) % ndim for d in dims}))
 
 
 def _shape_args(shape):
