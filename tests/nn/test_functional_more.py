@@ -44,6 +44,7 @@ ELEMENTWISE = [
     ("pad_reflect", lambda f, x: f.pad(x, (2, 4), mode="reflect")),
     ("pad_replicate_2d", lambda f, x: f.pad(x, (1, 2, 3, 0), mode="replicate")),
     ("pad_circular_2d", lambda f, x: f.pad(x, (2, 5, 0, 1), mode="circular")),
+    ("pad_reflect_and_crop", lambda f, x: f.pad(x, (2, -1, -1, 3), mode="reflect")),
 ]
 
 
@@ -107,7 +108,7 @@ def test_bad_arguments_are_named():
     for call, message in [(lambda: F.gelu(x, approximate="erf"), "approximate"),
                           (lambda: F.pad(x, (1,)), "even number"),
                           (lambda: F.pad(x, (1, 1), mode="wrap"), "constant"),
-                          (lambda: F.pad(x, (3, 0), mode="reflect"), "from 0 to 2"),
+                          (lambda: F.pad(x, (3, 0), mode="reflect"), "up to 2"),
                           (lambda: F.pad(x, (-2, -2)), "crop more"),
                           (lambda: F.layer_norm(x, (2,)), "normalized_shape"),
                           (lambda: F.dropout(x, p=1.5), "probability")]:

@@ -40,11 +40,14 @@ BORDER_INDICES = {"reflect": _reflected,
 
 
 def _border_indices(mode, size, lo, hi):
-    """Which input entry each position from -lo to size + hi - 1 repeats."""
+    """Which input entry each position from -lo to size + hi - 1 repeats (a negative width crops)."""
     limit = size - 1 if mode == "reflect" else size
-    if min(lo, hi) < 0 or max(lo, hi) > limit or size == 0:
-        raise ValueError(f"pad: mode {mode!r} takes widths from 0 to {limit} for a dimension of {size}, got "
+    if max(lo, hi) > limit or size == 0:
+        raise ValueError(f"pad: mode {mode!r} takes widths up to {limit} for a dimension of {size}, got "
                          f"({lo}, {hi})")
+    if mode == "circular" and min(lo, hi) < 0:
+        raise NotImplementedError(f"pad: cropping (negative widths) in mode 'circular' is not implemented, got "
+                                  f"({lo}, {hi})")
     return BORDER_INDICES[mode](np.arange(-lo, size + hi), size).astype(np.int64)
 
 
