@@ -42,7 +42,7 @@ ELEMENTWISE = [
     ("pad_two_dims_value", lambda f, x: f.pad(x, (0, 1, 2, 0), value=-1.5)),
     ("pad_crop", lambda f, x: f.pad(x, (-1, 2, 1, -2))),
     ("pad_reflect", lambda f, x: f.pad(x, (2, 4), mode="reflect")),
-    ("pad_replicate_2d", lambda f, x: f.pad(x, (1, 2, 3, 0), mode="replicate")),
+    ("pad_replicate_2d", lambda f, x: f.pad(x, (1, 7, 3, 0), mode="replicate")),     # wider than the input
     ("pad_circular_2d", lambda f, x: f.pad(x, (2, 5, 0, 1), mode="circular")),
     ("pad_reflect_and_crop", lambda f, x: f.pad(x, (2, -1, -1, 3), mode="reflect")),
 ]

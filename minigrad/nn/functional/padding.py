@@ -41,7 +41,7 @@ BORDER_INDICES = {"reflect": _reflected,
 
 def _border_indices(mode, size, lo, hi):
     """Which input entry each position from -lo to size + hi - 1 repeats (a negative width crops)."""
-    limit = size - 1 if mode == "reflect" else size
+    limit = {"reflect": size - 1, "circular": size}.get(mode, max(lo, hi))      # replicate: any width
     if max(lo, hi) > limit or size == 0:
         raise ValueError(f"pad: mode {mode!r} takes widths up to {limit} for a dimension of {size}, got "
                          f"({lo}, {hi})")
