@@ -151,6 +151,12 @@ OPS = {
     "attention float and bool masks": (lambda L, q, k, v, m: L.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=m) + L.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=L.tensor(
             ATTENTION_MASK)), [r(3, 4), r(5, 4), r(5, 2), r(3, 5)], True),
+    "0-d: index_select, movedim, sort, cumsum": (lambda L, a: a.index_select(0, L.tensor([0])) * a.movedim(0, -1)
+                                                  + a.sort().values * a.cumsum(0), [np.array(0.6)], True),
+    "0-d: scatter_add and scatter_reduce": (lambda L, a, s: a.scatter_add(0, L.tensor(0), s) * a.scatter_reduce(
+        0, L.tensor(0), s, "prod"), [np.array(0.6), np.array(-1.3)], True),
+    "empty: softmax, cumprod, flip, sort": (lambda L, a: a.softmax(1) + a.cumprod(0) + a.flip(0) + a.sort(1).values,
+                                            [np.zeros((0, 3))], True),
     "var_mean": (lambda L, a: L.var_mean(a, 1)[0] * L.var_mean(a, 1)[1], [r(3, 4)], True),
     "std_mean keepdim biased": (lambda L, a: L.std_mean(a, 0, keepdim=True, correction=0)[0] + L.std_mean(a)[1],
                                 [r(3, 4)], True),

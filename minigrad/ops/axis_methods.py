@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
 
 
+def _one_d(value):
+    """A 0-d index or source as 1-d (numbers stay numbers)."""
+    if hasattr(value, "_array"):
+        return value.reshape(1)
+    return np.reshape(value, 1) if isinstance(value, (np.ndarray, list)) else value
+
+
 def _shape_args(shape):
     """``f(2, 3)`` and ``f((2, 3))`` alike."""
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
@@ -229,8 +236,8 @@ class AxisMethods(AlongMethods):
         indices = np.asarray(index._array if hasattr(index, "_array") else index)
         if indices.dtype.kind not in "iu" or indices.ndim > 1:
             raise TypeError(f"index_select: index must be a 0-D or 1-D integer tensor, got {index!r}")
-        if self.ndim == 0:
-            return self.reshape(1).index_select(0, indices).reshape(indices.shape)
+        if self.ndim == 0:      # a 0-d tensor has one entry; PyTorch's result stays 0-d
+            return self.reshape(1).index_select(0, indices).reshape(())
         d = _dims(dim, self.ndim, "index_select")[0]
         if indices.size and not (0 <= indices.min() and indices.max() < self.shape[d]):
             raise IndexError(f"index_select: index {indices.tolist()} out of range for dimension {d} of size "
@@ -255,6 +262,10 @@ class AxisMethods(AlongMethods):
 
     def movedim(self, source: int, destination: int) -> Tensor:
         """Dimension ``source`` moved to position ``destination``, the others keeping their order."""
+        if self.ndim == 0:
+            for d in (source, destination):
+                _dims(d, 0, "movedim")          # 0 and -1 only, as PyTorch
+            return self.reshape(())
         s, t = (_dims(v, self.ndim, "movedim")[0] for v in (source, destination))
         order = [k for k in range(self.ndim) if k != s]
         order.insert(t, s)
@@ -281,6 +292,8 @@ class AxisMethods(AlongMethods):
                 raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
             return self.scatter_reduce(dim, index, self._scatter_source(source, index),
                                        "sum" if reduce == "add" else "prod")
+        if self.ndim == 0:      # one entry: as the 1-d case, back to 0-d
+            return self.reshape(1).scatter(dim, _one_d(index), _one_d(source), reduce=reduce).reshape(())
         d, indices = self._scatter_index(dim, index, "scatter")
         return sc.Scatter.apply(*self._operands(self._scatter_source(source, indices)), index=indices, dim=d)
 
@@ -293,6 +306,9 @@ class AxisMethods(AlongMethods):
         with the tensor's own entry too unless ``include_self=False``."""
         if reduce not in sc.REDUCTIONS:
             raise ValueError(f"scatter_reduce: reduce must be one of {', '.join(sc.REDUCTIONS)}, got {reduce!r}")
+        if self.ndim == 0:
+            return self.reshape(1).scatter_reduce(dim, _one_d(index), _one_d(src), reduce,
+                                                  include_self=include_self).reshape(())
         d, indices = self._scatter_index(dim, index, "scatter_reduce")
         x, source = self._operands(self._scatter_source(src, indices))
         return sc.ScatterReduce.apply(x, source, index=indices, dim=d, reduce=reduce, include_self=include_self)
