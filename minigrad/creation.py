@@ -43,6 +43,11 @@ def ones(*size: ShapeLike, dtype: DTypeLike = np.float32, device: Any = None, re
     return _made(np.ones(_shape(size), dtype=dtype), None, device, requires_grad)
 
 
+def empty(*size: ShapeLike, dtype: DTypeLike = np.float32, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor whose values are not to be relied on (zeros here: numpy's empty would be as good)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
 def full(size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere; the dtype follows the value (float32, int64, bool) unless given, as PyTorch."""
@@ -82,6 +87,9 @@ def arange(start: Number, end: Number | None = None, step: Number = 1, dtype: DT
 def linspace(start: Number, end: Number, steps: int, dtype: DTypeLike = np.float32, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``; an integer dtype truncates toward zero, as PyTorch."""
+    if np.dtype(dtype) == np.bool_:
+        raise TypeError("linspace: a bool dtype is not supported (PyTorch's is not implemented either); use a "
+                        "number dtype")
     value = np.linspace(start, end, steps, dtype=np.float64)
     if np.dtype(dtype).kind in "iu":
         value = np.trunc(value)

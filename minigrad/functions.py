@@ -9,6 +9,7 @@ import numpy as np
 
 from .dtypes import result_type
 from .ops import arithmetic, shape
+from .ops import einsum as einsum_ops
 from .tensor import Tensor
 from .typing import ArrayLike, TensorLike
 
@@ -68,6 +69,47 @@ def stack(tensors: Sequence[TensorLike], dim: int = 0, *, axis: int | None = Non
     return shape.Stack.apply(*tensors, dim=dim)
 
 
+def var_mean(input: TensorLike, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+             correction: int | None = None, axis: Any = None) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim`` in one call, as ``torch.var_mean`` (``Tensor.var``'s arguments)."""
+    x = _tensor(input)
+    dim = axis if dim is None else dim
+    return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+
+
+def std_mean(input: TensorLike, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+             correction: int | None = None, axis: Any = None) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim`` in one call, as ``torch.std_mean``."""
+    x = _tensor(input)
+    dim = axis if dim is None else dim
+    return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+
+
+def repeat_interleave(input: TensorLike, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with ``repeats`` left out, ``input`` holds the counts and the
+    result is each index repeated that many times (``repeat_interleave([2, 0, 1]) = [0, 0, 2]``), as PyTorch's."""
+    if repeats is None:
+        counts = _tensor(input)
+        return Tensor(np.arange(counts.numel())).repeat_interleave(counts, output_size=output_size)
+    return _tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def einsum(equation: str, *operands: TensorLike) -> Tensor:
+    """Einstein summation, as ``torch.einsum``: ``einsum("bij,bjk->bik", a, b)`` (the operands may also come as one
+    list). ``...`` stands for broadcast dimensions; without ``->`` the output is the letters used once, sorted."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    tensors = _same_dtype(operands, "einsum")
+    subscripts, output, ellipses = einsum_ops.parse(equation, [t.shape for t in tensors])
+    for k, (t, s, target) in enumerate(zip(tensors, equation.replace(" ", "").split("->")[0].split(","), ellipses)):
+        if target is not None:              # broadcast the operand's ellipsis dimensions to the common shape
+            start, end = s.find("..."), t.ndim - (len(s) - s.find("...") - 3)
+            spread = t.reshape(t.shape[:start] + (1,) * (len(target) - (end - start)) + t.shape[start:])
+            tensors[k] = spread.expand(t.shape[:start] + tuple(target) + t.shape[end:])
+    return einsum_ops.Einsum.apply(*tensors, subscripts=subscripts, output=output)
+
+
 def _method(name: str) -> Callable[..., Any]:
     """``minigrad.name(input, ...)``: the method ``input.name(...)``, as PyTorch has both."""
     def apply(input: TensorLike, *args: Any, **kwargs: Any) -> Any:
@@ -80,10 +122,26 @@ def _method(name: str) -> Callable[..., Any]:
 (exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10, exp2,
  clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, prod, sum, mean, var, std, logsumexp, max, min,
  amax, amin, argmax, argmin, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, repeat, gather,
- masked_fill, tril, triu, clone, numel) = (
+ masked_fill, tril, triu, clone, numel, softmax, log_softmax, index_select) = (
     _method(n) for n in (
         "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "sign", "square",
         "neg", "erf", "rsqrt", "log2", "log10", "exp2", "clamp", "clip", "add", "sub", "mul", "div", "pow", "matmul",
         "mm", "mv", "dot", "norm", "prod", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin",
         "argmax", "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
-        "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel"))
+        "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel", "softmax", "log_softmax",
+        "index_select"))
+
+
+(floor, ceil, round, trunc, asin, acos, atan, asinh, acosh, atanh, remainder, fmod, copysign, lerp, logaddexp,
+ isclose, allclose, isnan, isinf, isfinite, logical_not, logical_and, logical_or, logical_xor, bitwise_not,
+ bitwise_and, bitwise_or, bitwise_xor, floor_divide, divide, true_divide, cumsum, cumprod, logcumsumexp, cummax,
+ cummin, sort, argsort, topk, flip, fliplr, flipud, roll, diagonal, diag, all, any, nonzero, scatter, scatter_add,
+ scatter_reduce, movedim, moveaxis, bitwise_left_shift, bitwise_right_shift) = (
+    _method(n) for n in (
+        "floor", "ceil", "round", "trunc", "asin", "acos", "atan", "asinh", "acosh", "atanh", "remainder", "fmod",
+        "copysign", "lerp", "logaddexp", "isclose", "allclose", "isnan", "isinf", "isfinite", "logical_not",
+        "logical_and", "logical_or", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+        "floor_divide", "divide", "true_divide", "cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "sort",
+        "argsort", "topk", "flip", "fliplr", "flipud", "roll", "diagonal", "diag", "all", "any", "nonzero",
+        "scatter", "scatter_add", "scatter_reduce", "movedim", "moveaxis", "bitwise_left_shift",
+        "bitwise_right_shift"))

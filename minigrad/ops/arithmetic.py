@@ -87,6 +87,62 @@ class Pow(Binary):
         return ga, gb
 
 
+class Remainder(Binary):
+    """a - floor(a / b) * b: the sign of the divisor, as Python's % and ``torch.remainder``. d/da = 1,
+    d/db = -floor(a / b)."""
+    compute = _quietly(np.remainder)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (unbroadcast(g, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(-g * np.floor_divide(a._array, b._array), b.shape) if self.needs_grad(1) else None)
+
+
+class Fmod(Binary):
+    """a - trunc(a / b) * b: the sign of the dividend, as C's fmod and ``torch.fmod``. d/da = 1,
+    d/db = -trunc(a / b)."""
+    compute = _quietly(np.fmod)
+
+    def backward(self, g):
+        a, b = self.inputs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            quotient = np.trunc(a._array / b._array)
+        return (unbroadcast(g, a.shape) if self.needs_grad(0) else None,
+                unbroadcast(-g * quotient, b.shape) if self.needs_grad(1) else None)
+
+
+class Copysign(Binary):
+    """|a| with the sign (bit) of b. d/da = sign(a) times b's sign, 0 at a == 0 (PyTorch's); b gets none."""
+    compute = staticmethod(np.copysign)
+
+    def backward(self, g):
+        a, b = self.inputs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(a._array == 0, 0, self.output._array / np.where(a._array == 0, 1, a._array))
+        return unbroadcast(g * ratio.astype(g.dtype), a.shape) if self.needs_grad(0) else None, None
+
+
+class RoundedDivide(Binary):
+    """a / b rounded toward minus infinity (``floor``) or toward zero (``trunc``): ``div(rounding_mode=...)``,
+    ``//``. Piecewise constant, so no gradient flows (PyTorch's zero). Integers stay integers, and an integer
+    division by zero raises, as PyTorch's."""
+    torch_name = "DivBackward2"
+
+    def forward(self, a, b, rounding_mode):
+        if a.dtype.kind in "iub" and (np.asarray(b) == 0).any():
+            raise ZeroDivisionError("integer division by zero")
+        floor = _quietly(np.floor_divide).__func__(a, b)
+        if rounding_mode == "floor":
+            return floor
+        if a.dtype.kind in "iub":             # floor moved up by one where the exact quotient was negative
+            return floor + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+        return _quietly(lambda x, y: np.trunc(x / y)).__func__(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        return unbroadcast(g * 0.0, a.shape), unbroadcast(g * 0.0, b.shape)
+
+
 class PowScalar(Function):
     """x ** p for a Python number p: d/dx = p x^(p-1), and 0 everywhere when p == 0 (PyTorch's rule)."""
     torch_name = "PowBackward0"

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..typing import ArrayLike, Dims, Number, ShapeLike, TensorLike
+from ..typing import ArrayLike, Dims, DTypeLike, Number, ShapeLike, TensorLike
 from . import arithmetic as ar
 from . import indexing as ix
 from . import reduction as rd
+from . import scatter as sc
 from . import shape as sh
+from .along import AlongMethods
+from .dims import dims as _dims
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -23,19 +26,11 @@ if TYPE_CHECKING:
 MinMax = collections.namedtuple("MinMax", ["values", "indices"])     # what max(dim) / min(dim) return
 
 
-def _dims(dim, ndim, op):
-    """``dim`` (an int, a sequence, or None for all) as a tuple of non-negative dimensions, or None.
-
-    A 0-d tensor accepts dim 0 and -1, as PyTorch does, and reduces over nothing."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    bound = max(ndim, 1)
-    for d in dims:
-        if not -bound <= d < bound:
-            raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions "
-                             f"(expected to be in range of [{-bound}, {bound - 1}])")
-    return () if ndim == 0 else tuple(sorted({int(d) % ndim for d in dims}))
+def _one_d(value):
+    """A 0-d index or source as 1-d (numbers stay numbers)."""
+    if hasattr(value, "_array"):
+        return value.reshape(1)
+    return np.reshape(value, 1) if isinstance(value, (np.ndarray, list)) else value
 
 
 def _shape_args(shape):
@@ -43,14 +38,16 @@ def _shape_args(shape):
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
 
 
-class AxisMethods:
-    """Mixed into Tensor: reductions, shape ops and indexing."""
+class AxisMethods(AlongMethods):
+    """Mixed into Tensor: reductions, shape ops and indexing (ops along one dimension: along.py)."""
 
     # ---- reductions ----------------------------------------------------------------------------------------------
     def sum(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-            keepdims: bool | None = None) -> Tensor:
+            keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
+        """The sum over ``dim`` (all when None); ``dtype`` converts the input first, as PyTorch's."""
         dim, keepdim = (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
-        return rd.Sum.apply(self, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+        x = self if dtype is None else self.astype(dtype)
+        return rd.Sum.apply(x, dim=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
              keepdims: bool | None = None) -> Tensor:
@@ -99,18 +96,19 @@ class AxisMethods:
         return MinMax(values, type(self)((indices if keepdim else indices.squeeze(d)).astype(np.int64)))
 
     def var(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> Tensor:
+            correction: int | None = None, axis: Dims = None) -> Tensor:
         """Variance over ``dim``: the sum of squared deviations over (N - correction); ``correction`` is 1
         (``unbiased=True``, PyTorch's default) or 0."""
         correction = (1 if unbiased else 0) if correction is None else correction
+        dim = axis if dim is None else dim
         x, dims = self._floating(), _dims(dim, self.ndim, "var")
         count = int(np.prod([self.shape[d] for d in (range(self.ndim) if dims is None else dims)]))
         centered = x - x.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim) / np.float64(count - correction if count > correction else 0)
 
     def std(self, dim: Dims = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> Tensor:
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+            correction: int | None = None, axis: Dims = None) -> Tensor:
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
 
     def logsumexp(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the largest entry so that exp never overflows."""
@@ -120,6 +118,17 @@ class AxisMethods:
         out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
         return out if keepdim else out.reshape(tuple(n for d, n in enumerate(out.shape) if dims is not None and
                                                      d not in dims))
+
+    def softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``, computed after subtracting the maximum so that exp never overflows;
+        ``dtype`` converts the input first, as PyTorch's."""
+        x = self._floating() if dtype is None else self.astype(dtype)
+        return rd.Softmax.apply(x, dim=_dims(dim, self.ndim, "softmax"))
+
+    def log_softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
+        """x - logsumexp(x) along ``dim``: finite where softmax underflows to 0 and its log would be -inf."""
+        x = self._floating() if dtype is None else self.astype(dtype)
+        return rd.LogSoftmax.apply(x, dim=_dims(dim, self.ndim, "log_softmax"))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         return self._arg(np.argmax, axis if dim is None else dim, keepdim)
@@ -199,6 +208,71 @@ class AxisMethods:
         tiled = spread.expand(tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
         return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
 
+    def repeat_interleave(self, repeats: int | ArrayLike, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each entry repeated ``repeats`` times along ``dim`` (of the flattened tensor when None), as PyTorch's:
+        ``[a, b].repeat_interleave(2) = [a, a, b, b]``; ``repeats`` may be one count per entry along ``dim``."""
+        x, d = (self.flatten(), 0) if dim is None or self.ndim == 0 else \
+            (self, _dims(dim, self.ndim, "repeat_interleave")[0])
+        counts = np.asarray(repeats._array if hasattr(repeats, "_array") else repeats)
+        if counts.dtype.kind not in "iu" or counts.ndim > 1:
+            raise TypeError(f"repeat_interleave: repeats must be an int or a 1-D integer tensor, got {repeats!r}")
+        if (counts < 0).any():
+            raise ValueError(f"repeat_interleave: repeats must be non-negative, got {counts.tolist()}")
+        size = x.shape[d] if x.ndim else 1
+        if counts.ndim == 1 and counts.size not in (1, size):
+            raise ValueError(f"repeat_interleave: {counts.size} repeats for {size} entries along dimension {d}")
+        total = int(np.broadcast_to(counts, (size,)).sum())
+        if output_size is not None and output_size != total:
+            raise ValueError(f"repeat_interleave: output_size {output_size} but the repeats make {total}")
+        if counts.ndim == 0:
+            r = int(counts)
+            spread = x.unsqueeze(d + 1)
+            return spread.expand(spread.shape[:d + 1] + (r,) + spread.shape[d + 2:]).flatten(d, d + 1)
+        return x.index_select(d, np.repeat(np.arange(size), np.broadcast_to(counts, (size,))))
+
+    def index_select(self, dim: int, index: ArrayLike) -> Tensor:
+        """The entries at ``index`` (a 1-D integer tensor) along ``dim``, repeats allowed; their gradients add up."""
+        indices = np.asarray(index._array if hasattr(index, "_array") else index)
+        if indices.dtype.kind not in "iu" or indices.ndim > 1:
+            raise TypeError(f"index_select: index must be a 0-D or 1-D integer tensor, got {index!r}")
+        if self.ndim == 0:      # a 0-d tensor has one entry; PyTorch's result stays 0-d
+            return self.reshape(1).index_select(0, indices).reshape(())
+        d = _dims(dim, self.ndim, "index_select")[0]
+        if indices.size and not (0 <= indices.min() and indices.max() < self.shape[d]):
+            raise IndexError(f"index_select: index {indices.tolist()} out of range for dimension {d} of size "
+                             f"{self.shape[d]}")
+        line = indices.reshape((-1,) + (1,) * (self.ndim - d - 1)).astype(np.int64)
+        along = np.broadcast_to(line, self.shape[:d] + (indices.size,) + self.shape[d + 1:])
+        return rd.IndexSelect.apply(self, indices=along, dim=d)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` entries along ``dimension``, ``step`` apart: that dimension becomes the window
+        count and the windows' entries a new last dimension (as PyTorch's). Overlapping windows add gradients."""
+        d = _dims(dimension, self.ndim, "unfold")
+        d = d[0] if d else 0
+        length = self.shape[d] if self.ndim else 1
+        if not 0 <= size <= length or step < 1:
+            raise RuntimeError(f"unfold: size {size} and step {step} do not fit a dimension of {length}")
+        count = (length - size) // step + 1
+        starts = np.arange(count)[:, None] * step + np.arange(size)
+        x = self.reshape(1) if self.ndim == 0 else self
+        windows = x.index_select(d, starts.reshape(-1)).unflatten(d, (count, size))
+        return windows.movedim(d + 1, -1) if self.ndim else windows.reshape(size)
+
+    def movedim(self, source: int, destination: int) -> Tensor:
+        """Dimension ``source`` moved to position ``destination``, the others keeping their order."""
+        if self.ndim == 0:
+            for d in (source, destination):
+                _dims(d, 0, "movedim")          # 0 and -1 only, as PyTorch
+            return self.reshape(())
+        s, t = (_dims(v, self.ndim, "movedim")[0] for v in (source, destination))
+        order = [k for k in range(self.ndim) if k != s]
+        order.insert(t, s)
+        return self.permute(order)
+
+    moveaxis = movedim
+
     def gather(self, dim: int, index: ArrayLike) -> Tensor:
         """``out[i][j] = x[index[i][j]][j]`` for dim 0 (and so on): the entries at ``index`` along ``dim``."""
         d = _dims(dim, self.ndim, "gather")[0]
@@ -208,6 +282,59 @@ class AxisMethods:
         x = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(indices.shape))]
         return rd.TakeAlong.apply(x, indices=indices.astype(np.int64), dim=d)
 
+    def scatter(self, dim: int, index: ArrayLike, src: TensorLike = None, value: Number | None = None, *,
+                reduce: str | None = None) -> Tensor:
+        """A copy with ``src`` (a tensor, or a number) written at ``index`` along ``dim``: the inverse of gather.
+        ``reduce`` 'add' or 'multiply' combines instead of overwriting (PyTorch's older form of scatter_reduce)."""
+        source = value if src is None else src
+        if reduce is not None:
+            if reduce not in ("add", "multiply"):
+                raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+            return self.scatter_reduce(dim, index, self._scatter_source(source, index),
+                                       "sum" if reduce == "add" else "prod")
+        if self.ndim == 0:      # one entry: as the 1-d case, back to 0-d
+            return self.reshape(1).scatter(dim, _one_d(index), _one_d(source), reduce=reduce).reshape(())
+        d, indices = self._scatter_index(dim, index, "scatter")
+        return sc.Scatter.apply(*self._operands(self._scatter_source(source, indices)), index=indices, dim=d)
+
+    def scatter_add(self, dim: int, index: ArrayLike, src: TensorLike) -> Tensor:
+        return self.scatter_reduce(dim, index, src, "sum")
+
+    def scatter_reduce(self, dim: int, index: ArrayLike, src: TensorLike, reduce: str, *,
+                       include_self: bool = True) -> Tensor:
+        """``src`` reduced into a copy at ``index`` along ``dim`` by ``reduce`` (sum, prod, mean, amax, amin),
+        with the tensor's own entry too unless ``include_self=False``."""
+        if reduce not in sc.REDUCTIONS:
+            raise ValueError(f"scatter_reduce: reduce must be one of {', '.join(sc.REDUCTIONS)}, got {reduce!r}")
+        if self.ndim == 0:
+            return self.reshape(1).scatter_reduce(dim, _one_d(index), _one_d(src), reduce,
+                                                  include_self=include_self).reshape(())
+        d, indices = self._scatter_index(dim, index, "scatter_reduce")
+        x, source = self._operands(self._scatter_source(src, indices))
+        return sc.ScatterReduce.apply(x, source, index=indices, dim=d, reduce=reduce, include_self=include_self)
+
+    def _scatter_index(self, dim, index, op):
+        d = _dims(dim, self.ndim, op)
+        d = d[0] if d else 0
+        indices = np.asarray(index._array if hasattr(index, "_array") else index)
+        if indices.dtype.kind not in "iu" or indices.ndim != max(self.ndim, 1) and indices.size:
+            raise ValueError(f"{op}: index must be an integer tensor with as many dimensions as the input "
+                             f"({self.ndim}), got {indices.dtype} of shape {indices.shape}")
+        if indices.size and (indices.min() < 0 or indices.max() >= (self.shape[d] if self.ndim else 1)):
+            raise IndexError(f"{op}: index {int(indices.max())} is out of bounds for dimension {d} with size "
+                             f"{self.shape[d] if self.ndim else 1}")
+        return d, indices.astype(np.int64).reshape(indices.shape if self.ndim else ())
+
+    def _scatter_source(self, source, indices):
+        """``src`` cut to the index's shape (PyTorch reads only that corner), or a number spread over it."""
+        if hasattr(source, "_array"):
+            if source.dtype != self.dtype:
+                raise TypeError(f"scatter: src has dtype {source.dtype}, the tensor {self.dtype}; they must agree")
+            if source.ndim != np.ndim(indices):
+                raise ValueError(f"scatter: src has {source.ndim} dimensions, index {np.ndim(indices)}")
+            return source[tuple(slice(0, n) for n in np.shape(indices))] if source.ndim else source
+        return type(self)(np.full(np.shape(indices), source, dtype=self.dtype))
+
     def masked_fill(self, mask: ArrayLike, value: TensorLike) -> Tensor:
         """``value`` where ``mask`` holds (broadcast), else the tensor's own entries; the dtype stays the tensor's."""
         mask = np.asarray(mask._array if hasattr(mask, "_array") else mask, dtype=bool)
@@ -216,10 +343,14 @@ class AxisMethods:
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle (entries on and below ``diagonal``) of the last two dimensions; zeros elsewhere."""
-        return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+        return ar.where(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal), self, self._zero())
 
     def triu(self, diagonal: int = 0) -> Tensor:
-        return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, 0)
+        return ar.where(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal), self, self._zero())
+
+    def _zero(self):
+        """0 in this tensor's dtype (False for bool), so that masking keeps the dtype."""
+        return type(self)(np.zeros((), dtype=self.dtype))
 
     def __getitem__(self, index: Any) -> Tensor:
         """Basic and advanced indexing, numpy's where PyTorch agrees, PyTorch's order where not (indexing.py)."""

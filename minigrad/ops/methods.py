@@ -1,6 +1,6 @@
 """The Tensor's elementwise methods: arithmetic (with PyTorch's dtype promotion), their PyTorch method forms,
-comparisons, elementwise functions and dtype conversions. Each puts its arguments in order and calls one op's
-``apply``; the rules themselves (forward beside backward) live in arithmetic.py and unary.py.
+elementwise functions and dtype conversions (comparisons and logic: masks.py). Each puts its arguments in order and
+calls one op's ``apply``; the rules themselves (forward beside backward) live in arithmetic.py and unary.py.
 """
 from __future__ import annotations
 
@@ -11,13 +11,25 @@ import numpy as np
 from ..typing import DTypeLike, Number, TensorLike
 from . import arithmetic as ar
 from . import unary as un
+from .masks import MaskMethods
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 
-class ElementwiseMethods:
-    """Mixed into Tensor: the ops that work element by element."""
+_TYPE_NAMES = {np.dtype(k): v for k, v in (
+    (np.float32, "FloatTensor"), (np.float64, "DoubleTensor"), (np.float16, "HalfTensor"), (np.int64, "LongTensor"),
+    (np.int32, "IntTensor"), (np.int16, "ShortTensor"), (np.int8, "CharTensor"), (np.uint8, "ByteTensor"),
+    (np.bool_, "BoolTensor"))}
+
+
+def _refuse_integer_zero(a, b, op):
+    if a.dtype.kind in "iub" and (b._array == 0).any():
+        raise ZeroDivisionError(f"{op}: integer division by zero")
+
+
+class ElementwiseMethods(MaskMethods):
+    """Mixed into Tensor: the ops that work element by element (comparisons and logic: MaskMethods)."""
 
 
     # ---- arithmetic, with broadcasting and PyTorch's dtype promotion ---------------------------------------------
@@ -41,12 +53,15 @@ class ElementwiseMethods:
         return ar.Mul.apply(*reversed(self._operands(other)))
 
     def __truediv__(self, other: TensorLike) -> Tensor:
-        a, b = self._operands(other, floating=True)
-        return ar.Div.apply(a, b)
+        return ar.Div.apply(*self._quotient_operands(other))
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
+        return ar.Div.apply(*reversed(self._quotient_operands(other)))
+
+    def _quotient_operands(self, other):
+        """The operands of a true division: their common dtype, float32 for two integer tensors (as PyTorch)."""
         a, b = self._operands(other, floating=True)
-        return ar.Div.apply(b, a)
+        return (a, b) if a.dtype.kind == "f" else (a.float(), b.float())
 
     def __pow__(self, exponent: TensorLike) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
@@ -77,8 +92,60 @@ class ElementwiseMethods:
     def mul(self, other: TensorLike) -> Tensor:
         return self * other
 
-    def div(self, other: TensorLike) -> Tensor:
-        return self / other
+    def div(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """a / b; ``rounding_mode`` 'floor' or 'trunc' rounds the quotient (integers then stay integers) and passes
+        no gradient, as PyTorch's."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                             f"{rounding_mode!r}")
+        return ar.RoundedDivide.apply(*self._operands(other), rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def __floordiv__(self, other: TensorLike) -> Tensor:
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other: TensorLike) -> Tensor:
+        return ar.RoundedDivide.apply(*reversed(self._operands(other)), rounding_mode="floor")
+
+    def floor_divide(self, other: TensorLike) -> Tensor:
+        return self // other
+
+    def __mod__(self, other: TensorLike) -> Tensor:
+        return self.remainder(other)
+
+    def __rmod__(self, other: TensorLike) -> Tensor:
+        b, a = self._operands(other)
+        return a.remainder(b)
+
+    def remainder(self, other: TensorLike) -> Tensor:
+        """a - floor(a / b) * b, with the sign of the divisor (Python's %)."""
+        a, b = self._operands(other)
+        _refuse_integer_zero(a, b, "remainder")
+        return ar.Remainder.apply(a, b)
+
+    def fmod(self, other: TensorLike) -> Tensor:
+        """a - trunc(a / b) * b, with the sign of the dividend (C's fmod)."""
+        a, b = self._operands(other)
+        _refuse_integer_zero(a, b, "fmod")
+        return ar.Fmod.apply(a, b)
+
+    def copysign(self, other: TensorLike) -> Tensor:
+        """|a| with the sign of b (integers become float32, as PyTorch's)."""
+        return ar.Copysign.apply(*self._floating()._operands(other, floating=True))
+
+    def lerp(self, end: TensorLike, weight: TensorLike) -> Tensor:
+        """start + weight * (end - start)."""
+        return self + weight * (end - self)
+
+    def logaddexp(self, other: TensorLike) -> Tensor:
+        """log(exp(a) + exp(b)), shifted by the larger of the two (a constant: the result does not depend on it)."""
+        a, b = self._floating()._operands(other, floating=True)
+        shift = np.maximum(a._array, b._array)
+        shift = type(self)(np.where(np.isfinite(shift), shift, 0).astype(a.dtype))
+        return ((a - shift).exp() + (b - shift).exp()).log() + shift
 
     def pow(self, exponent: TensorLike) -> Tensor:
         return self ** exponent
@@ -116,41 +183,6 @@ class ElementwiseMethods:
 
     def minimum(self, other: TensorLike) -> Tensor:
         return ar.Minimum.apply(*self._operands(other))
-
-    # ---- comparisons: masks, never differentiated ----------------------------------------------------------------
-    def _compare(self, other, fn):
-        return type(self)(fn(*(x._array for x in self._operands(other))))
-
-    def __eq__(self, other: object) -> Tensor:     # type: ignore[override]  # elementwise, as PyTorch
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other: object) -> Tensor:     # type: ignore[override]
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.less)
-
-    def __le__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.greater_equal)
-
-    def __and__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.bitwise_and)
-
-    def __or__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.bitwise_or)
-
-    def __xor__(self, other: TensorLike) -> Tensor:
-        return self._compare(other, np.bitwise_xor)
-
-    def __invert__(self) -> Tensor:
-        """``~mask``: logical not of a bool tensor (bitwise not of an integer one), as PyTorch."""
-        return type(self)(np.invert(self._array))
 
     # ---- elementwise functions -----------------------------------------------------------------------------------
     def exp(self) -> Tensor:
@@ -197,6 +229,42 @@ class ElementwiseMethods:
 
     def rsqrt(self) -> Tensor:
         return un.Rsqrt.apply(self._floating())
+
+    def asin(self) -> Tensor:
+        return un.Asin.apply(self._floating())
+
+    def acos(self) -> Tensor:
+        return un.Acos.apply(self._floating())
+
+    def atan(self) -> Tensor:
+        return un.Atan.apply(self._floating())
+
+    def asinh(self) -> Tensor:
+        return un.Asinh.apply(self._floating())
+
+    def acosh(self) -> Tensor:
+        return un.Acosh.apply(self._floating())
+
+    def atanh(self) -> Tensor:
+        return un.Atanh.apply(self._floating())
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def floor(self) -> Tensor:
+        """Rounded down; zero gradient (an integer tensor comes back as a copy, as PyTorch's)."""
+        return un.Floor.apply(self) if self.dtype.kind == "f" else self.clone()
+
+    def ceil(self) -> Tensor:
+        return un.Ceil.apply(self) if self.dtype.kind == "f" else self.clone()
+
+    def trunc(self) -> Tensor:
+        return un.Trunc.apply(self) if self.dtype.kind == "f" else self.clone()
+
+    fix = trunc
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Rounded to ``decimals`` places, halves to even."""
+        return un.Round.apply(self, decimals=decimals) if self.dtype.kind == "f" else self.clone()
 
     def clamp(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
         """Values limited to [min, max] (numbers or tensors); the gradient passes where min <= x <= max, and to a
@@ -251,6 +319,17 @@ class ElementwiseMethods:
 
     def bool(self) -> Tensor:
         return self.astype(np.bool_)
+
+    def type(self, dtype: DTypeLike | str | None = None) -> Tensor | str:
+        """``type()``: PyTorch's name of the tensor type ('torch.FloatTensor'); ``type(dtype)``: ``to(dtype)``."""
+        if dtype is None:
+            return f"torch.{_TYPE_NAMES[np.dtype(self.dtype)]}"
+        if isinstance(dtype, str) and dtype.startswith("torch."):
+            names = {v: k for k, v in _TYPE_NAMES.items()}
+            if dtype[6:] not in names:
+                raise ValueError(f"invalid type: {dtype!r}")
+            dtype = names[dtype[6:]]
+        return self.astype(dtype)
 
     def _floating(self):
         """Integer and bool tensors become float32 for functions that only make sense on floats (as PyTorch)."""

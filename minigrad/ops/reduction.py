@@ -6,6 +6,7 @@ import numpy as np
 
 from .arithmetic import where
 from .function import Function
+from .unary import rounded_once
 
 
 def restore_reduced(g, shape, dim, keepdim):
@@ -137,6 +138,12 @@ class PutAlong(Function):
         return TakeAlong.apply(gg, indices=self.indices, dim=self.dim)
 
 
+class IndexSelect(TakeAlong):
+    """``index_select`` and ``repeat_interleave`` with a tensor of repeats: ``TakeAlong`` with the indices of one
+    line spread over the other dimensions, under PyTorch's name."""
+    torch_name = "IndexSelectBackward0"
+
+
 class MaxAlong(TakeAlong):
     """The values of ``max(dim)``: ``TakeAlong`` at the indices of the maxima, under PyTorch's name."""
     torch_name = "MaxBackward0"
@@ -144,3 +151,36 @@ class MaxAlong(TakeAlong):
 
 class MinAlong(TakeAlong):
     torch_name = "MinBackward0"
+
+
+def _shifted(x, dim):
+    """``x`` minus its maximum along ``dim``: exp of it never overflows, and softmax does not change."""
+    if x.size == 0:
+        return x.copy()
+    return x - x.max(axis=dim, keepdims=True)
+
+
+class Softmax(Function):
+    """exp(x) / sum(exp(x)) along ``dim``. Backward: y * (g - sum(g * y)), y the output, the Jacobian
+    diag(y) - y y^T applied without forming it."""
+
+    def forward(self, x, dim):
+        self.dim = dim
+        e = rounded_once(np.exp, _shifted(x, dim))
+        return e / e.sum(axis=dim, keepdims=True)
+
+    def backward(self, g):
+        y = self.output
+        return y * (g - (g * y).sum(self.dim, keepdim=True))
+
+
+class LogSoftmax(Function):
+    """x - logsumexp(x) along ``dim``: finite where softmax underflows to 0. Backward: g - softmax(x) * sum(g)."""
+
+    def forward(self, x, dim):
+        self.dim = dim
+        shifted = _shifted(x, dim)
+        return shifted - rounded_once(np.log, rounded_once(np.exp, shifted).sum(axis=dim, keepdims=True))
+
+    def backward(self, g):
+        return g - self.output.exp() * g.sum(self.dim, keepdim=True)

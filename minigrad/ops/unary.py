@@ -11,7 +11,7 @@ import numpy as np
 from .function import Function
 
 
-def _rounded_once(fn, x):
+def rounded_once(fn, x):
     """``fn(x)`` with float32 input computed in float64 and rounded once to float32."""
     with np.errstate(divide="ignore", invalid="ignore"):     # log(0) = -inf, log(-1) = nan, silently as PyTorch
         if x.dtype == np.float32:
@@ -21,7 +21,7 @@ def _rounded_once(fn, x):
 
 class Exp(Function):
     def forward(self, x):
-        return _rounded_once(np.exp, x)
+        return rounded_once(np.exp, x)
 
     def backward(self, g):
         return g * self.output
@@ -29,7 +29,7 @@ class Exp(Function):
 
 class Log(Function):
     def forward(self, x):
-        return _rounded_once(np.log, x)
+        return rounded_once(np.log, x)
 
     def backward(self, g):
         return g / self.inputs[0]
@@ -37,7 +37,7 @@ class Log(Function):
 
 class Sin(Function):
     def forward(self, x):
-        return _rounded_once(np.sin, x)
+        return rounded_once(np.sin, x)
 
     def backward(self, g):
         return g * self.inputs[0].cos()
@@ -45,7 +45,7 @@ class Sin(Function):
 
 class Cos(Function):
     def forward(self, x):
-        return _rounded_once(np.cos, x)
+        return rounded_once(np.cos, x)
 
     def backward(self, g):
         return -g * self.inputs[0].sin()
@@ -53,7 +53,7 @@ class Cos(Function):
 
 class Tanh(Function):
     def forward(self, x):
-        return _rounded_once(np.tanh, x)
+        return rounded_once(np.tanh, x)
 
     def backward(self, g):
         return g * (1 - self.output * self.output)
@@ -61,7 +61,7 @@ class Tanh(Function):
 
 class Tan(Function):
     def forward(self, x):
-        return _rounded_once(np.tan, x)
+        return rounded_once(np.tan, x)
 
     def backward(self, g):
         return g * (1 + self.output * self.output)
@@ -69,7 +69,7 @@ class Tan(Function):
 
 class Log2(Function):
     def forward(self, x):
-        return _rounded_once(np.log2, x)
+        return rounded_once(np.log2, x)
 
     def backward(self, g):
         return g / (self.inputs[0] * np.log(2.0))
@@ -77,7 +77,7 @@ class Log2(Function):
 
 class Log10(Function):
     def forward(self, x):
-        return _rounded_once(np.log10, x)
+        return rounded_once(np.log10, x)
 
     def backward(self, g):
         return g / (self.inputs[0] * np.log(10.0))
@@ -85,7 +85,7 @@ class Log10(Function):
 
 class Exp2(Function):
     def forward(self, x):
-        return _rounded_once(np.exp2, x)
+        return rounded_once(np.exp2, x)
 
     def backward(self, g):
         return g * self.output * np.log(2.0)
@@ -98,16 +98,98 @@ class Erf(Function):
     """The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x (numpy has none: math.erf per element)."""
 
     def forward(self, x):
-        return _erf(x.astype(np.float64)).astype(x.dtype)
+        return np.asarray(_erf(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
 
     def backward(self, g):
         x = self.inputs[0]
         return g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
 
 
+class Asin(Function):
+    def forward(self, x):
+        return rounded_once(np.arcsin, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (1 - x * x).rsqrt()
+
+
+class Acos(Function):
+    def forward(self, x):
+        return rounded_once(np.arccos, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return -g * (1 - x * x).rsqrt()
+
+
+class Atan(Function):
+    def forward(self, x):
+        return rounded_once(np.arctan, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g / (1 + x * x)
+
+
+class Asinh(Function):
+    def forward(self, x):
+        return rounded_once(np.arcsinh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (x * x + 1).rsqrt()
+
+
+class Acosh(Function):
+    def forward(self, x):
+        return rounded_once(np.arccosh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (x * x - 1).rsqrt()
+
+
+class Atanh(Function):
+    def forward(self, x):
+        return rounded_once(np.arctanh, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g / (1 - x * x)
+
+
+class Stepwise(Function):
+    """A piecewise-constant function (floor, ceil, round, trunc): its gradient is zero everywhere, as PyTorch's."""
+    compute = None
+
+    def forward(self, x, **params):
+        return self.compute(x, **params)
+
+    def backward(self, g):
+        return g * 0.0
+
+
+class Floor(Stepwise):
+    compute = staticmethod(np.floor)
+
+
+class Ceil(Stepwise):
+    compute = staticmethod(np.ceil)
+
+
+class Trunc(Stepwise):
+    compute = staticmethod(np.trunc)
+
+
+class Round(Stepwise):
+    """Halves to the even neighbour (as PyTorch and numpy); ``decimals`` rounds to that many places."""
+    compute = staticmethod(lambda x, decimals=0: np.round(x, decimals))
+
+
 class Rsqrt(Function):
     def forward(self, x):
-        return _rounded_once(lambda v: 1 / np.sqrt(v), x)
+        return rounded_once(lambda v: 1 / np.sqrt(v), x)
 
     def backward(self, g):
         return g * -0.5 * self.output * self.output * self.output

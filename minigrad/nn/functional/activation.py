@@ -4,16 +4,18 @@ They are compositions of Tensor ops (and of elementary.py's), so their gradients
 from those ops.
 """
 import math
+import warnings
 
 from ...functions import where
-from ...tensor import Tensor
 from .elementary import erf, expm1, log1p_exp
 from .layout import float_tensor
 
 
-def _constant_max(x, dim):
-    """max along ``dim`` as a constant (no graph): shifting by any constant leaves softmax and logsumexp unchanged."""
-    return Tensor(x._array.max(axis=dim, keepdims=True))
+def _implicit_dim(name, ndim):
+    """PyTorch's choice when ``dim`` is not given (with its warning): 0 for 0-, 1- and 3-D input, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  f"an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
 
 
 def relu(input):
@@ -21,18 +23,17 @@ def relu(input):
     return float_tensor(input, "input", "relu").relu()
 
 
-def softmax(input, dim=-1):
-    """exp(x) / sum(exp(x)) along ``dim``, shifted by the maximum so that exp never overflows."""
+def softmax(input, dim=None, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim``: the Tensor op ``softmax`` (shifted by the maximum, so exp never
+    overflows)."""
     x = float_tensor(input, "input", "softmax")
-    e = (x - _constant_max(x, dim)).exp()
-    return e / e.sum(axis=dim, keepdims=True)
+    return x.softmax(_implicit_dim("softmax", x.ndim) if dim is None else dim, dtype)
 
 
-def log_softmax(input, dim=-1):
-    """x - logsumexp(x) along ``dim``: finite where softmax underflows to 0 and its log would be -inf."""
+def log_softmax(input, dim=None, dtype=None):
+    """x - logsumexp(x) along ``dim``: the Tensor op ``log_softmax``, finite where softmax underflows to 0."""
     x = float_tensor(input, "input", "log_softmax")
-    shifted = x - _constant_max(x, dim)
-    return shifted - shifted.exp().sum(axis=dim, keepdims=True).log()
+    return x.log_softmax(_implicit_dim("log_softmax", x.ndim) if dim is None else dim, dtype)
 
 
 def sigmoid(input):
@@ -99,3 +100,53 @@ def relu6(input):
 def logsigmoid(input):
     """log(sigmoid(x)) = -log(1 + exp(-x)), computed without overflow for large |x|."""
     return -log1p_exp(-float_tensor(input, "input", "logsigmoid"))
+
+
+def softmin(input, dim=None, dtype=None):
+    """softmax(-x) along ``dim``."""
+    x = float_tensor(input, "input", "softmin")
+    return (-x).softmax(_implicit_dim("softmin", x.ndim) if dim is None else dim, dtype)
+
+
+def celu(input, alpha=1.0):
+    """x for x > 0, alpha (exp(x / alpha) - 1) otherwise."""
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (it divides x)")
+    x = float_tensor(input, "input", "celu")
+    positive = x._array > 0
+    return where(positive, x, alpha * expm1(where(positive, 0.0, x) / alpha))
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input):
+    """scale * elu(x, alpha) with Klambauer et al.'s constants, which keep activations at mean 0, variance 1."""
+    return SELU_SCALE * elu(float_tensor(input, "input", "selu"), SELU_ALPHA)
+
+
+def hardsigmoid(input):
+    """(x + 3) / 6 clipped to [0, 1]; gradient 1/6 strictly between -3 and 3, 0 elsewhere (as PyTorch's)."""
+    x = float_tensor(input, "input", "hardsigmoid")
+    inside = (x._array > -3) & (x._array < 3)
+    return where(inside, (x + 3) / 6, ((x.detach() + 3) / 6).clamp(0.0, 1.0))
+
+
+def hardswish(input):
+    """x * hardsigmoid(x): 0 up to -3, x from 3 on, x (x + 3) / 6 strictly between (so the gradient at -3 is 0 and
+    at 3 is 1, as PyTorch's)."""
+    x = float_tensor(input, "input", "hardswish")
+    below, above = x._array <= -3, x._array >= 3
+    return where(below, x * 0.0, where(above, x, x * (x + 3) / 6))
+
+
+def softsign(input):
+    """x / (1 + |x|)."""
+    x = float_tensor(input, "input", "softsign")
+    return x / (1 + x.abs())
+
+
+def mish(input):
+    """x * tanh(softplus(x)) (Misra 2019)."""
+    x = float_tensor(input, "input", "mish")
+    return x * softplus(x).tanh()

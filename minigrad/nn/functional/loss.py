@@ -92,34 +92,62 @@ class CrossEntropy(Function):
 
 
 def _probability_targets(z, target, weight, label_smoothing, reduction):
-    """Cross-entropy against class probabilities (N, C); the mean divides by N, as PyTorch's."""
-    t = target._array if isinstance(target, Tensor) else np.asarray(target)
-    t = t.astype(z.dtype, copy=False)
+    """Cross-entropy against class probabilities (N, C); the mean divides by N, as PyTorch's. A target tensor that
+    requires grad gets its gradient (-log softmax(z), weighted), as PyTorch's."""
+    t = target.astype(z.dtype) if isinstance(target, Tensor) else Tensor(np.asarray(target).astype(z.dtype))
     classes = z.shape[1]
     if label_smoothing:
         t = t * (1 - label_smoothing) + label_smoothing / classes
     w = _class_weight(weight, classes, z.dtype, "cross_entropy")
     if w is not None:
         t = t * w
-    losses = -(log_softmax(z, dim=1) * Tensor(t)).sum(axis=1)
+    losses = -(log_softmax(z, dim=1) * t).sum(axis=1)
     return _reduce(losses, reduction, "cross_entropy")
 
 
+def _per_position(loss_of_rows, z, target, probabilities, reduction):
+    """A loss of (C,) or (N, C, d1, ...) input through its (N, C) form: each position's classes become a row
+    (labels (N, d1, ...), probabilities of the input's shape), and 'none' gives the losses in the input's layout."""
+    if z.ndim == 1:
+        rows = z.unsqueeze(0)
+        target = _reshaped(target, (1, -1) if probabilities else (1,))
+        out = loss_of_rows(rows, target)
+        return out.reshape(()) if reduction == "none" else out
+    classes, layout = z.shape[1], (z.shape[0],) + z.shape[2:]
+    rows = z.movedim(1, -1).reshape(-1, classes)
+    if probabilities:
+        target = target.movedim(1, -1) if isinstance(target, Tensor) else np.moveaxis(np.asarray(target), 1, -1)
+    target = _reshaped(target, (-1, classes) if probabilities else (-1,))
+    out = loss_of_rows(rows, target)
+    return out.reshape(layout) if reduction == "none" else out
+
+
+def _reshaped(target, shape):
+    return target.reshape(shape) if isinstance(target, Tensor) else np.asarray(target).reshape(shape)
+
+
 def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """Cross-entropy of logits (N, classes), as ``torch.nn.functional.cross_entropy``.
+    """Cross-entropy of logits (N, classes), as ``torch.nn.functional.cross_entropy`` (also (classes,) and
+    (N, classes, d1, ...), a loss per position).
 
     ``target`` holds integer class labels (N,) or class probabilities of the input's shape. ``weight`` (classes,)
     rescales each class; labels equal to ``ignore_index`` are left out; ``label_smoothing`` in [0, 1] mixes the
     target with the uniform distribution. Without these options the loss is one fused op (see
     CrossEntropy)."""
     z = float_tensor(input, "input", "cross_entropy")
-    if z.ndim != 2:
-        raise ValueError(f"cross_entropy: input must be logits of shape (N, classes), got shape {z.shape}")
+    if z.ndim == 0:
+        raise ValueError("cross_entropy: input must be logits of shape (classes,), (N, classes) or (N, classes, d1, "
+                         "...), got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     check_reduction(reduction, "cross_entropy")
     target_array = target._array if isinstance(target, Tensor) else np.asarray(target)
-    if target_array.dtype.kind == "f" and target_array.shape == z.shape:
+    probabilities = target_array.dtype.kind == "f" and target_array.shape == z.shape
+    if z.ndim != 2:
+        return _per_position(lambda rows, t: cross_entropy(
+            rows, t, weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing),
+            z, target, probabilities, reduction)
+    if probabilities:
         return _probability_targets(z, target, weight, label_smoothing, reduction)
     labels = _labels(target, z, ignore_index, "cross_entropy")
     if weight is None and not label_smoothing and not (labels == ignore_index).any():
@@ -129,10 +157,15 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
 
 def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of integer labels (N,) under log-probabilities (N, classes), as
-    ``torch.nn.functional.nll_loss`` (``weight`` and ``ignore_index`` as in cross_entropy)."""
+    ``torch.nn.functional.nll_loss`` (``weight`` and ``ignore_index`` as in cross_entropy; (classes,) and
+    (N, classes, d1, ...) inputs as there)."""
     log_probs = float_tensor(input, "input", "nll_loss")
+    if log_probs.ndim == 0:
+        raise ValueError("nll_loss: input must be log-probabilities of shape (classes,), (N, classes) or (N, "
+                         "classes, d1, ...), got a 0-d tensor")
     if log_probs.ndim != 2:
-        raise ValueError(f"nll_loss: input must be log-probabilities of shape (N, classes), got {log_probs.shape}")
+        return _per_position(lambda rows, t: nll_loss(rows, t, weight, ignore_index=ignore_index,
+                                                      reduction=reduction), log_probs, target, False, reduction)
     labels = _labels(target, log_probs, ignore_index, "nll_loss")
     return _nll(log_probs, labels, weight, ignore_index, reduction, 0.0, "nll_loss")
 

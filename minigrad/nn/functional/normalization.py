@@ -1,6 +1,8 @@
 """Normalisation: layer norm, batch norm (batch statistics while training, running ones in evaluation), and
 ``normalize`` (unit p-norm vectors). Compositions of Tensor ops, so gradients of gradients work."""
 
+import numpy as np
+
 from ...functions import where
 from ...tensor import Tensor
 from .layout import float_tensor
@@ -69,8 +71,9 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(||x||_p, eps) along ``dim``, as ``torch.nn.functional.normalize``; a zero vector stays zero, with a
     finite gradient (the norm's subgradient 0 at the origin, as PyTorch's)."""
     x = float_tensor(input, "input", "normalize")
-    if p <= 0:
-        raise ValueError(f"normalize: p must be positive, got {p}")
+    if p == 0:      # the "0-norm" counts the nonzero entries: a constant, with PyTorch's zero gradient
+        count = (x._array != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
+        return x / Tensor(np.maximum(count, eps).astype(x.dtype))
     powered = (x.abs() ** p).sum(axis=dim, keepdims=True)
     nonzero = powered._array > 0
     norm = where(nonzero, where(nonzero, powered, 1.0) ** (1.0 / p), 0.0)
