@@ -257,3 +257,14 @@ def test_the_cpu_is_the_only_device():
             bad()
     net = mg.nn.Linear(2, 1)
     assert net.to(cpu) is net and net.to(mg.device("cpu"), dtype=mg.float64).weight.dtype == np.float64
+
+
+def test_max_and_min_take_axis_as_torch_does_an_alias_of_dim():
+    x = mg.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]])
+    values, indices = x.max(axis=1)
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
+    assert x.min(axis=0, keepdims=True).values.shape == (1, 3)
+    with pytest.raises(TypeError, match="amax/amin"):
+        x.max(axis=(0, 1))
+    with pytest.raises(TypeError, match="both dim=0 and axis=1"):
+        x.min(0, axis=1)

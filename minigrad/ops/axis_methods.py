@@ -71,19 +71,18 @@ class AxisMethods(AlongMethods):
     def max(self, dim: int | Tensor | None = None, keepdim: bool = False, *, axis: Dims = None,
             keepdims: bool | None = None) -> Tensor | MinMax:
         """``max()``: the largest entry. ``max(dim)``: ``(values, indices)`` along ``dim``, as PyTorch; the
-        gradient goes to the first maximum. ``max(other_tensor)``: ``maximum``. ``axis=`` keeps numpy's meaning."""
+        gradient goes to the first maximum. ``max(other_tensor)``: ``maximum``. ``axis``/``keepdims`` are
+        PyTorch's aliases of ``dim``/``keepdim`` (``amax`` reduces values only, over several dims too)."""
         if hasattr(dim, "_array"):
             return self.maximum(dim)
-        if axis is not None:
-            return self.amax(axis, keepdim if keepdims is None else keepdims)
+        dim, keepdim = _alias_dim(dim, keepdim, axis, keepdims, "max")
         return rd.Max.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MaxAlong, dim, keepdim)
 
     def min(self, dim: int | Tensor | None = None, keepdim: bool = False, *, axis: Dims = None,
             keepdims: bool | None = None) -> Tensor | MinMax:
         if hasattr(dim, "_array"):
             return self.minimum(dim)
-        if axis is not None:
-            return self.amin(axis, keepdim if keepdims is None else keepdims)
+        dim, keepdim = _alias_dim(dim, keepdim, axis, keepdims, "min")
         return rd.Min.apply(self, dim=None, keepdim=False) if dim is None else self._pick(rd.MinAlong, dim, keepdim)
 
     def _pick(self, along, dim, keepdim):
@@ -365,3 +364,14 @@ class AxisMethods(AlongMethods):
         if p in ("fro", 2):
             return rd.Norm.apply(self._floating(), dim=_dims(dim, self.ndim, "norm"), keepdim=keepdim)
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+
+def _alias_dim(dim, keepdim, axis, keepdims, name):
+    """``max``/``min`` take ``axis``/``keepdims`` as PyTorch does: another name for one ``dim``, not numpy's tuple."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got both dim={dim} and axis={axis}; give one")
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{name}(axis=...) takes one dimension as an int, got {axis!r}; amax/amin reduce several")
+        dim = axis
+    return dim, keepdim if keepdims is None else keepdims
