@@ -129,6 +129,9 @@ def test_number_over_a_tensor_is_reciprocal_times_the_number_bit_for_bit_as_pyto
             theirs = (number / torch.tensor(values)).numpy()
             np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))
         assert ((3 / values) != (3 / torch.tensor(values)).numpy()).sum() > 1000    # one division would differ
+        doubles = values.astype(np.float64) * np.pi
+        np.testing.assert_array_equal((0.3 / mg.tensor(doubles)).numpy().view(np.uint64),
+                                      (0.3 / torch.tensor(doubles)).numpy().view(np.uint64))
 
 
 def test_number_over_a_tensor_has_pytorchs_graph_dtype_and_gradient_bits():

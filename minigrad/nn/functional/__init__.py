@@ -50,11 +50,11 @@ from .pooling import avg_pool2d, avg_pool2d_spread, max_pool2d, max_pool2d_gathe
 from .pooling_variants import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, max_pool1d
 from .unpooling import max_unpool1d, max_unpool2d
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool2d_spread",
-           "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "check_reduction",
-           "conv1d", "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "conv_transpose1d", "conv_transpose2d",
-           "cross_entropy", "dropout", "elu", "gelu", "hardsigmoid", "hardswish", "hardtanh", "interpolate",
-           "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d",
-           "max_pool2d_gather", "max_pool2d_scatter", "max_unpool1d", "max_unpool2d", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
-           "relu", "relu6", "scaled_dot_product_attention", "selu", "sigmoid", "silu", "softmax", "softmin",
-           "softplus", "softsign", "tanh"]
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool2d_spread", "batch_norm",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "check_reduction", "conv1d", "conv2d",
+           "conv2d_input_grad", "conv2d_weight_grad", "conv_transpose1d", "conv_transpose2d", "cross_entropy",
+           "dropout", "elu", "gelu", "hardsigmoid", "hardswish", "hardtanh", "interpolate", "layer_norm", "leaky_relu",
+           "linear", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d", "max_pool2d_gather",
+           "max_pool2d_scatter", "max_unpool1d", "max_unpool2d", "mish", "mse_loss", "nll_loss", "normalize",
+           "one_hot", "pad", "relu", "relu6", "scaled_dot_product_attention", "selu", "sigmoid", "silu", "softmax",
+           "softmin", "softplus", "softsign", "tanh"]
