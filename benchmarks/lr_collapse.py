@@ -1,6 +1,6 @@
 """How often LeNet collapses to chance at 11.11's lr 0.3 (or --lr): minigrad against PyTorch, one epoch per seed.
 
-SGD at lr 0.3 (multi-step's 0.5 with --lr 0.5), batch 256, Fashion-MNIST, one BLAS / torch thread each. Both
+SGD at lr 0.3 (or --lr, e.g. 0.5), batch 256, Fashion-MNIST, one BLAS / torch thread each. Both
 engines see the same minibatch order (minigrad's loader, seeded with the run's seed) and start from their own default
 initialisation. A run counts as collapsed when the mean loss of its last 40 minibatches is above 2.2 (chance is
 ln 10 = 2.303).
