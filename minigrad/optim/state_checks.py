@@ -37,7 +37,7 @@ def check_loaded_groups(optimizer, state_dict):
             if isinstance(index, bool) or not isinstance(index, (numbers.Integral, str)):
                 raise TypeError(f"parameter group {g} of the state_dict lists {index!r} among its params; "
                                 "expected parameter indices")
-            if index in params_by_index:
+            if index in params_by_index and params_by_index[index][0] is not p:   # one parameter listed twice: fine
                 raise ValueError(f"parameter index {index!r} appears twice in the state_dict's param_groups")
             params_by_index[index] = (p, new_group)
         new_groups.append(new_group)

@@ -59,7 +59,7 @@ def test_optimizer_matches_torch_on_pytorchs_test_table(case, dtype):
     gradients = gradient_sequence(STEPS, dtype)
     ours_params = minigrad_params(arrays)
     their_params = [torch.tensor(a.copy()) for a in arrays]
-    ours = getattr(optim, name)(ours_params, **options)
+    ours = getattr(optim, name)(ours_params, foreach=False, **options)
     theirs = getattr(torch.optim, name)(their_params, foreach=False, **options)
     for t in range(STEPS):
         step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], f"{name} parameters (table)",
