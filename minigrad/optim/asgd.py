@@ -29,6 +29,8 @@ class ASGD(Optimizer):
 
     _nonnegative_state = ("eta", "mu")
 
+    _capturable_tensors = "params, mus, etas, and state_steps"
+
     def __init__(self, params: Params, lr: LearningRate = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:

@@ -30,6 +30,8 @@ class NAdam(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq", "mu_product")
 
+    _capturable_tensors = "params, mu_products and state_steps"
+
     def __init__(self, params: Params, lr: LearningRate = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,

@@ -45,6 +45,7 @@ class Optimizer:
     # PyTorch's Adam family refuses a Tensor lr with foreach=True (unless capturable) and accepts Tensor betas
     _foreach_refuses_tensor_lr = False
     _accepts_tensor_betas = False
+    _capturable_tensors = "params and state_steps"        # what PyTorch's capturable error names
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -148,7 +149,7 @@ class Optimizer:
                 params = list(self._params_with_grad(group))
                 if not params:
                     continue
-                check_step_options(self, group)
+                check_step_options(self, group, params)
                 values = numbers_of(group, self._accepts_tensor_betas)
                 self._start_group_step(params, values)
                 for p in params:
@@ -204,10 +205,9 @@ class Optimizer:
         Arrays are copied, so that training on after this call does not change the returned dict."""
         index = {}
         groups = []
-        for group in self.param_groups:        # numbered as PyTorch: a group's listings take len(params) numbers
-            start = sum(len(g["params"]) for g in groups)
-            for i, p in enumerate(group["params"]):
-                index.setdefault(id(p), start + i)
+        for group in self.param_groups:        # numbered as PyTorch: a group's listings take len(params) numbers,
+            start = sum(len(g["params"]) for g in groups)       # a parameter listed twice gets its last listing's
+            index.update({id(p): start + i for i, p in enumerate(group["params"])})
             packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)

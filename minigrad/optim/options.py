@@ -8,8 +8,8 @@ the CPU, so that code written for PyTorch runs unchanged here or fails with PyTo
 - `capturable=True` (the step recorded into a CUDA graph) and `differentiable=True` (an autograd graph through the
   update, e.g. for meta-learning) need what minigrad does not have: a GPU, and updates written as Tensor ops.
   Both are accepted when the optimizer is built and refused at the first step that has a gradient, where PyTorch
-  refuses them on the CPU too (capturable: an AssertionError naming the supported devices; differentiable: a
-  RuntimeError, the in-place update of a leaf that requires grad).
+  refuses them on the CPU too (capturable: an AssertionError naming the supported devices; differentiable, for
+  parameters that require grad: a RuntimeError, the in-place update of a leaf that requires grad).
 - A Tensor lr (and Adam's Tensor betas) must have one element; `group["lr"]` stays the Tensor the user gave, so
   changing it in place changes the next step, and the schedulers fill it in place (`set_group_value`). Each step
   reads its value as a Python float.
@@ -90,16 +90,18 @@ def check_tensor_options(optimizer, group):
             raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
-def check_step_options(optimizer, group):
-    """At a step with gradients, what cannot run on the CPU without graphs, refused as PyTorch refuses it there."""
+def check_step_options(optimizer, group, params):
+    """At a step of `params` (those with a gradient), what cannot run on the CPU without graphs, refused as PyTorch
+    refuses it there. differentiable=True on parameters that do not require grad is an ordinary step (there is no
+    graph to extend), as in PyTorch."""
     if group.get("capturable"):
-        raise AssertionError("If capturable=True, params and state_steps must be on supported devices: "
+        raise AssertionError(f"If capturable=True, {optimizer._capturable_tensors} must be on supported devices: "
                              f"{CAPTURABLE_DEVICES}. (minigrad runs on the CPU only; capturable=True records the "
                              "step into a CUDA graph)")
-    if group.get("differentiable"):
-        raise RuntimeError("differentiable=True: minigrad updates the parameters' arrays in place, outside autograd, "
-                           "so the step cannot be differentiated (PyTorch on these leaf parameters: a leaf Variable "
-                           "that requires grad is being used in an in-place operation)")
+    if group.get("differentiable") and any(p.requires_grad for p in params):
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
+                           "(differentiable=True: minigrad updates the parameters' arrays in place, outside autograd, "
+                           "so a step cannot be differentiated, and PyTorch refuses it for parameters that are leaves)")
     if optimizer._foreach_refuses_tensor_lr and group.get("foreach") and isinstance(group["lr"], Tensor):
         raise RuntimeError(TENSOR_LR_WITH_FOREACH)
 
