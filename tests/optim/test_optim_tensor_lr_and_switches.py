@@ -209,14 +209,25 @@ def test_a_scheduler_fills_a_tensor_lr_in_place(make_scheduler):
         assert their_lr.item() == pytest.approx(ours_lr.item(), rel=1e-15)
 
 
-def test_a_tensor_lr_survives_a_checkpoint():
-    p = minigrad.tensor([1.0, 2.0], dtype=np.float64)
-    opt = optim.Adam([p], lr=minigrad.tensor(0.01, dtype=np.float64))
-    p.grad = minigrad.tensor([0.5, -0.5], dtype=np.float64)
-    opt.step()
-    saved = opt.state_dict()
-    opt.param_groups[0]["lr"].mul_(10.0)           # the checkpoint holds its own copy
-    restored = optim.Adam([p], lr=0.5)
-    restored.load_state_dict(saved)
-    assert isinstance(restored.param_groups[0]["lr"], minigrad.Tensor)
-    assert restored.param_groups[0]["lr"].item() == 0.01
+def test_a_tensor_lr_survives_a_checkpoint(tmp_path):
+    """Through minigrad.save/load (which stores the Tensor as an array) and from torch.optim's state_dict, a Tensor
+    lr and Tensor betas come back as Tensors, and the restored optimizer steps on as torch's."""
+    def options(lib):
+        return dict(lr=lib.tensor(0.01, dtype=lib.float64),
+                    betas=(lib.tensor(0.8, dtype=lib.float64), lib.tensor(0.9, dtype=lib.float64)))
+    ours, theirs, ours_params, their_params = both("Adam", np.float64, options(minigrad),
+                                                   dict(options(torch), foreach=False))
+    gradients = gradient_sequence(6, np.float64)
+    for t in range(3):
+        step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], "Adam Tensor lr", np.float64)
+    minigrad.save(ours.state_dict(), tmp_path / "adam.npz")
+    ours.param_groups[0]["lr"].mul_(10.0)                  # the checkpoint holds its own copy
+    for saved in (minigrad.load(tmp_path / "adam.npz"), theirs.state_dict()):
+        restored = optim.Adam(ours_params, lr=0.5)
+        restored.load_state_dict(saved)
+        lr, betas = restored.param_groups[0]["lr"], restored.param_groups[0]["betas"]
+        assert isinstance(lr, minigrad.Tensor) and lr.item() == 0.01
+        assert all(isinstance(b, minigrad.Tensor) for b in betas) and [b.item() for b in betas] == [0.8, 0.9]
+    for t in range(3, 6):
+        step_both_and_compare(restored, theirs, ours_params, their_params, gradients[t], "Adam Tensor lr",
+                              np.float64)
