@@ -42,7 +42,9 @@ class Optimizer:
     # options a checkpoint written before minigrad had them may lack; loading fills in these values (as PyTorch)
     _options_added_later = {"maximize": False, "decoupled_weight_decay": False, "foreach": None, "fused": None,
                             "capturable": False, "differentiable": False}
-    # PyTorch's Adam family refuses a Tensor lr with foreach=True (unless capturable) and accepts Tensor betas
+    # the hyperparameters PyTorch accepts as one-element Tensors (SGD: weight_decay too); its Adam family refuses a
+    # Tensor lr with foreach=True (unless capturable) and accepts Tensor betas
+    _tensor_hyperparameters = ("lr",)
     _foreach_refuses_tensor_lr = False
     _accepts_tensor_betas = False
     _capturable_tensors = "params and state_steps"        # what PyTorch's capturable error names
@@ -125,7 +127,7 @@ class Optimizer:
         hyperparameters several optimizers share, each checked the same way wherever the group has it
         (`SHARED_CHECKS`, on the values of a Tensor lr and Tensor betas); a subclass adds its own after calling this."""
         check_tensor_options(self, group)
-        values = numbers_of(group, self._accepts_tensor_betas)
+        values = numbers_of(group, self)
         for name, check in SHARED_CHECKS.items():
             if name in values:
                 check(name, values[name])
@@ -150,7 +152,7 @@ class Optimizer:
                 if not params:
                     continue
                 check_step_options(self, group, params)
-                values = numbers_of(group, self._accepts_tensor_betas)
+                values = numbers_of(group, self)
                 self._start_group_step(params, values)
                 for p in params:
                     self._step_parameter(p, values)

@@ -29,16 +29,16 @@ def value_of(x):
     return x._array.item() if isinstance(x, Tensor) else x
 
 
-def numbers_of(group, tensor_betas=False):
-    """The group itself, or a copy with a Tensor lr (and Tensor betas, where the optimizer accepts them) replaced by
-    their values: what the checks and the update rules read."""
-    lr, betas = group.get("lr"), group.get("betas")
-    has_tensor_betas = tensor_betas and _holds_tensor(betas)
-    if not isinstance(lr, Tensor) and not has_tensor_betas:
+def numbers_of(group, optimizer):
+    """The group itself, or a copy with the Tensor hyperparameters the optimizer accepts (a Tensor lr; Adam's
+    betas, SGD's weight_decay) replaced by their values: what the checks and the update rules read."""
+    tensors = [name for name in optimizer._tensor_hyperparameters if isinstance(group.get(name), Tensor)]
+    has_tensor_betas = optimizer._accepts_tensor_betas and _holds_tensor(group.get("betas"))
+    if not tensors and not has_tensor_betas:
         return group
-    group = dict(group, lr=value_of(lr))
+    group = dict(group, **{name: value_of(group[name]) for name in tensors})
     if has_tensor_betas:
-        group["betas"] = tuple(value_of(b) for b in betas)
+        group["betas"] = tuple(value_of(b) for b in group["betas"])
     return group
 
 
@@ -69,11 +69,11 @@ def check_optional_flag(name, value):
 def check_tensor_options(optimizer, group):
     """PyTorch's checks of a Tensor lr, Tensor betas and the implementation switches, with its messages."""
     foreach_without_capture = group.get("foreach") and not group.get("capturable", False)
-    if isinstance(group.get("lr"), Tensor):
-        if foreach_without_capture and optimizer._foreach_refuses_tensor_lr:
-            raise ValueError(TENSOR_LR_WITH_FOREACH)
-        if group["lr"].numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
+    if isinstance(group.get("lr"), Tensor) and foreach_without_capture and optimizer._foreach_refuses_tensor_lr:
+        raise ValueError(TENSOR_LR_WITH_FOREACH)
+    for name in optimizer._tensor_hyperparameters:
+        if isinstance(group.get(name), Tensor) and group[name].numel() != 1:
+            raise ValueError(f"Tensor {name} must be 1-element")
     betas = group.get("betas")
     if optimizer._accepts_tensor_betas and _holds_tensor(betas):
         if not all(isinstance(b, Tensor) for b in betas):

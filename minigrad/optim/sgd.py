@@ -1,6 +1,7 @@
 """Stochastic gradient descent with momentum (d2l 11.4 and 11.6)."""
 import numpy as np
 
+from ..tensor import Tensor
 from .optimizer import LearningRate, Optimizer, Params, check_number
 
 
@@ -17,7 +18,8 @@ class SGD(Optimizer):
         θ ← θ − lr·g
 
     Like PyTorch (and unlike d2l's `v ← μ·v + lr·g`), lr multiplies the buffer rather than entering it, and the
-    buffer starts at the first gradient, so dampening applies from the second step on.
+    buffer starts at the first gradient, so dampening applies from the second step on. lr and weight_decay may be
+    one-element Tensors, as in PyTorch (read at each step).
 
     `foreach`, `fused` (True is accepted, as on PyTorch's CPU), `differentiable`: PyTorch's implementation switches,
     checked and kept as PyTorch does (`minigrad.optim.options`); minigrad has one implementation, so every setting
@@ -26,7 +28,7 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params: Params, lr: LearningRate = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 weight_decay: float | Tensor = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
@@ -40,6 +42,7 @@ class SGD(Optimizer):
                              f"momentum={group['momentum']!r}, dampening={group['dampening']!r}")
 
     _buffers_to_start = frozenset()
+    _tensor_hyperparameters = ("lr", "weight_decay")
 
     def _init_state(self, theta, group):
         return {"momentum_buffer": None} if group["momentum"] != 0 else {}

@@ -65,13 +65,13 @@ def _loaded_group(optimizer, g, group, saved):
     for name, value in new_group.items():
         if isinstance(value, list) and isinstance(optimizer.defaults.get(name), tuple):
             new_group[name] = tuple(value)          # betas saved by a JSON-like format come back as lists
-    _tensor_hyperparameters_back(new_group)
+    _tensor_hyperparameters_back(optimizer, new_group)
     optimizer._check_group(new_group)
     new_group["params"] = group["params"]
     return new_group
 
 
-def _tensor_hyperparameters_back(group):
+def _tensor_hyperparameters_back(optimizer, group):
     """A Tensor lr (or Tensor betas) comes back from minigrad.save as a numpy array, and from torch.optim as a
     torch.Tensor: either becomes a minigrad Tensor again (the checks then see what the constructor saw)."""
     def as_tensor(value):
@@ -79,8 +79,9 @@ def _tensor_hyperparameters_back(group):
                 value, (Tensor, np.generic, numbers.Number))):
             return Tensor(np.asarray(value).copy())
         return value
-    if "lr" in group:
-        group["lr"] = as_tensor(group["lr"])
+    for name in optimizer._tensor_hyperparameters:
+        if name in group:
+            group[name] = as_tensor(group[name])
     if isinstance(group.get("betas"), tuple):
         group["betas"] = tuple(as_tensor(b) for b in group["betas"])
 

@@ -48,6 +48,21 @@ def test_tensor_lr_steps_as_torch_and_stays_the_users_object(name, dtype):
     assert ours.param_groups[0]["lr"] is ours_lr
 
 
+def test_sgd_tensor_weight_decay_steps_as_torch():
+    """torch 2.13's SGD takes weight_decay as a Tensor too."""
+    def options(lib):
+        return dict(lr=0.05, momentum=0.9, weight_decay=lib.tensor(0.1, dtype=lib.float64))
+    ours, theirs, ours_params, their_params = both("SGD", np.float64, options(minigrad),
+                                                   dict(options(torch), foreach=False))
+    for gradients in gradient_sequence(STEPS, np.float64):
+        step_both_and_compare(ours, theirs, ours_params, their_params, gradients, "SGD Tensor weight_decay",
+                              np.float64)
+    with pytest.raises(ValueError, match="Tensor weight_decay must be 1-element"):
+        optim.SGD(ours_params, weight_decay=minigrad.tensor([0.1, 0.1]))
+    with pytest.raises(TypeError, match="weight_decay must be a number"):          # PyTorch's Adam: float only
+        optim.Adam(ours_params, weight_decay=minigrad.tensor(0.1))
+
+
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
 def test_tensor_betas_step_as_torch(name):
     def options(lib):
