@@ -84,7 +84,7 @@ class AdamW(Adam):
         then Adam's update without the L2 term (see Adam, also for Tensor lr and betas and the switches).
     """
 
-    _options_added_later = {"maximize": False, "decoupled_weight_decay": True}
+    _options_added_later = {**Adam._options_added_later, "decoupled_weight_decay": True}
 
     def __init__(self, params: Params, lr: LearningRate = 1e-3,
                  betas: tuple[LearningRate, LearningRate] = (0.9, 0.999), eps: float = 1e-8,

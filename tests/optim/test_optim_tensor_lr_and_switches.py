@@ -246,3 +246,22 @@ def test_a_tensor_lr_survives_a_checkpoint(tmp_path):
     for t in range(3, 6):
         step_both_and_compare(restored, theirs, ours_params, their_params, gradients[t], "Adam Tensor lr",
                               np.float64)
+
+
+@pytest.mark.parametrize("name", TABLE)
+def test_a_checkpoint_saved_before_the_switches_existed_loads(name):
+    """A state_dict without foreach/fused/capturable/differentiable (minigrad's before they came, or an older
+    torch's) loads with their defaults, as torch.optim's __setstate__ fills them in."""
+    p = minigrad.tensor([1.0, 2.0], dtype=np.float64)
+    opt = getattr(optim, name)([p])
+    p.grad = minigrad.tensor([0.5, -0.5], dtype=np.float64)
+    opt.step()
+    saved = opt.state_dict()
+    switches = ("foreach", "fused", "capturable", "differentiable")
+    defaults = {k: opt.param_groups[0][k] for k in switches if k in opt.param_groups[0]}
+    assert defaults and all(v in (None, False) for v in defaults.values())
+    for k in switches:
+        saved["param_groups"][0].pop(k, None)
+    restored = getattr(optim, name)([p], foreach=True)          # the checkpoint's groups replace this
+    restored.load_state_dict(saved)
+    assert {k: restored.param_groups[0][k] for k in defaults} == defaults
