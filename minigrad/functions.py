@@ -122,14 +122,14 @@ def _method(name: str) -> Callable[..., Any]:
 (exp, log, sqrt, abs, sin, cos, tan, sinh, cosh, tanh, sigmoid, relu, sign, square, neg, erf, rsqrt, log2, log10, exp2,
  clamp, clip, add, sub, mul, div, pow, matmul, mm, mv, dot, norm, prod, sum, mean, var, std, logsumexp, max, min,
  amax, amin, argmax, argmin, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, repeat, gather,
- masked_fill, tril, triu, clone, numel, softmax, log_softmax, index_select) = (
+ masked_fill, tril, triu, clone, numel, softmax, log_softmax, index_select, bmm, t, reciprocal) = (
     _method(n) for n in (
         "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "sign", "square",
         "neg", "erf", "rsqrt", "log2", "log10", "exp2", "clamp", "clip", "add", "sub", "mul", "div", "pow", "matmul",
         "mm", "mv", "dot", "norm", "prod", "sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin",
         "argmax", "argmin", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
         "repeat", "gather", "masked_fill", "tril", "triu", "clone", "numel", "softmax", "log_softmax",
-        "index_select"))
+        "index_select", "bmm", "t", "reciprocal"))
 
 
 (floor, ceil, round, trunc, asin, acos, atan, asinh, acosh, atanh, remainder, fmod, copysign, lerp, logaddexp,

@@ -87,6 +87,13 @@ class LogSoftmax(Softmax):
         return F.log_softmax(x, self.dim)
 
 
+class Softmin(Softmax):
+    """softmax(-x) along ``dim``: the smallest entries get the largest weights."""
+
+    def forward(self, x):
+        return F.softmin(x, self.dim)
+
+
 class Hardtanh(_Elementwise):
     def __init__(self, min_val=-1.0, max_val=1.0):
         super().__init__()

@@ -1,4 +1,4 @@
-"""Pooling layers with PyTorch's names, arguments, defaults and reprs: MaxPool1d/2d, AvgPool1d/2d and
+"""Pooling layers with PyTorch's names, arguments, defaults and reprs: MaxPool1d/2d, MaxUnpool1d/2d, AvgPool1d/2d and
 AdaptiveAvgPool1d/2d. The arguments are checked when the layer meets its input (as PyTorch does)."""
 from . import functional as F
 from .module import Module
@@ -33,6 +33,39 @@ class MaxPool2d(_MaxPoolNd):
     def forward(self, x):
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
+
+
+class _MaxUnpoolNd(Module):
+    """Puts max-pooled values back where ``indices`` say, zeros elsewhere (stride default: the kernel size). The
+    sizes are kept as PyTorch keeps them: one entry per spatial axis."""
+    spatial = 2
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = self._sizes(kernel_size)
+        self.stride = self.kernel_size if stride is None else self._sizes(stride)
+        self.padding = self._sizes(padding)
+
+    def _sizes(self, value):
+        return (value,) * self.spatial if isinstance(value, int) else tuple(value)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """The partial inverse of ``MaxPool1d(..., return_indices=True)`` on (N, C, L) or (C, L) input."""
+    spatial = 1
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of ``MaxPool2d(..., return_indices=True)`` on (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
 
 class _AvgPoolNd(Module):

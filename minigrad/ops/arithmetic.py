@@ -218,6 +218,14 @@ class MatMul(Function):
         return ga, gb
 
 
+class Bmm(MatMul):
+    """``bmm``: matrices multiplied batch by batch, (b, n, m) @ (b, m, p); the backward is MatMul's."""
+    torch_name = "BmmBackward0"
+
+    def forward(self, a, b):
+        return np.matmul(a, b)
+
+
 class Where(Function):
     """``a`` where the (constant) mask holds, else ``b``; each side's gradient is masked accordingly."""
     torch_name = "WhereBackward0"

@@ -156,12 +156,14 @@ class AxisMethods(AlongMethods):
 
     def squeeze(self, dim: Dims = None) -> Tensor:
         dims = _dims(dim, self.ndim, "squeeze")
+        form = 0 if dims is None else 1 if isinstance(dim, (int, np.integer)) else 2    # PyTorch's node name
         dims = range(self.ndim) if dims is None else dims
-        return self.reshape(tuple(n for d, n in enumerate(self.shape) if not (d in dims and n == 1)))
+        shape = tuple(n for d, n in enumerate(self.shape) if not (d in dims and n == 1))
+        return sh.Squeeze.apply(self, shape=shape, form=form)
 
     def unsqueeze(self, dim: int) -> Tensor:
         d = _dims(dim, self.ndim + 1, "unsqueeze")[0]
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+        return sh.Unsqueeze.apply(self, shape=self.shape[:d] + (1,) + self.shape[d:])
 
     def permute(self, *dims: ShapeLike) -> Tensor:
         """The dimensions in the order ``dims`` (negative ones count from the end)."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..typing import DTypeLike, Number, TensorLike
 from . import arithmetic as ar
+from . import shape as sh
 from . import unary as un
 from .masks import MaskMethods
 
@@ -56,7 +57,10 @@ class ElementwiseMethods(MaskMethods):
         return ar.Div.apply(*self._quotient_operands(other))
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
-        return ar.Div.apply(*reversed(self._quotient_operands(other)))
+        """``number / x`` as PyTorch computes it: ``x.reciprocal() * number``, rounded twice (a quarter of float32
+        quotients differ from one division in the last bit), so the graph ends in MulBackward0 after
+        ReciprocalBackward0, as PyTorch's."""
+        return self.reciprocal() * other
 
     def _quotient_operands(self, other):
         """The operands of a true division: their common dtype, float32 for two integer tensors (as PyTorch)."""
@@ -168,6 +172,27 @@ class ElementwiseMethods(MaskMethods):
         """Inner product of two vectors."""
         return self._checked_product(other, 1, 1, "dot")
 
+    def bmm(self, mat2: TensorLike) -> Tensor:
+        """Batched matrix product, (b, n, m) @ (b, m, p) -> (b, n, p): 3-D tensors of one dtype with the same batch,
+        no broadcasting (``@`` broadcasts), as PyTorch's."""
+        mat2 = self._lift(mat2)
+        for name, x in (("batch1", self), ("batch2", mat2)):
+            if x.ndim != 3:
+                raise RuntimeError(f"bmm: {name} must be a 3D tensor, got shape {tuple(x.shape)}")
+        if mat2.shape[:2] != (self.shape[0], self.shape[2]):
+            raise RuntimeError(f"bmm: expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]")
+        if mat2.dtype != self.dtype:
+            raise RuntimeError(f"bmm: expected both tensors to have the same dtype, got {self.dtype} and {mat2.dtype}")
+        return ar.Bmm.apply(self, mat2)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix; a vector or a 0-d tensor as it is (PyTorch's ``t``: at most 2-D)."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D "
+                               f"(transpose(dim0, dim1) or mT swap two dimensions of any tensor)")
+        return sh.T.apply(self, dims=tuple(reversed(range(self.ndim))))
+
     def _checked_product(self, other, left, right, op):
         other = self._lift(other)
         if (self.ndim, other.ndim) != (left, right):
@@ -190,6 +215,9 @@ class ElementwiseMethods(MaskMethods):
 
     def log(self) -> Tensor:
         return un.Log.apply(self._floating())
+
+    def reciprocal(self) -> Tensor:
+        return un.Reciprocal.apply(self._floating())
 
     def sqrt(self) -> Tensor:
         return un.Sqrt.apply(self._floating())

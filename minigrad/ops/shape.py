@@ -21,6 +21,20 @@ class Reshape(Function):
         return g.reshape(self.inputs[0].shape)
 
 
+class Squeeze(Reshape):
+    """Dimensions of size 1 dropped: a reshape under PyTorch's name, which tells the call form apart:
+    ``squeeze()`` is SqueezeBackward0, ``squeeze(dim)`` SqueezeBackward1, ``squeeze((d0, d1))`` SqueezeBackward2."""
+
+    def forward(self, x, shape, form):
+        self.torch_name = f"SqueezeBackward{form}"
+        return super().forward(x, shape)
+
+
+class Unsqueeze(Reshape):
+    """A dimension of size 1 inserted: a reshape under PyTorch's name for it."""
+    torch_name = "UnsqueezeBackward0"
+
+
 class Permute(Function):
     """The dimensions in the order ``dims`` (non-negative); the gradient is permuted back."""
 
@@ -34,6 +48,11 @@ class Permute(Function):
 
 class Transpose(Permute):
     """Two dimensions swapped: a ``Permute`` under PyTorch's name for it."""
+
+
+class T(Permute):
+    """``t()``: a matrix transposed, a vector or a 0-d tensor unchanged (PyTorch's ``TBackward0`` all the same)."""
+    torch_name = "TBackward0"
 
 
 class Expand(Function):

@@ -195,6 +195,18 @@ class Rsqrt(Function):
         return g * -0.5 * self.output * self.output * self.output
 
 
+class Reciprocal(Function):
+    """1 / x. d/dx = -(1/x)², written with the reciprocal (PyTorch's formula, so the gradient's bits are its too)."""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore", over="ignore"):      # 1 / 0 = inf, 1 / 1e-45 = inf, silently as PyTorch
+            return np.reciprocal(x)
+
+    def backward(self, g):
+        r = self.inputs[0].reciprocal()
+        return -g * (r * r)
+
+
 class Sinh(Function):
     def forward(self, x):
         return np.sinh(x)

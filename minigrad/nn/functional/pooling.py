@@ -72,8 +72,10 @@ def _padded_shape(input_shape, window):
     return C, H + 2 * ph + eh, W + 2 * pw + ew, N
 
 
-def _images(input, op):
-    x = float_tensor(input, "input", op)
+def _images(input, op, integers=False):
+    """The input of a 2-D pooling op: float, or for ``integers`` (max-pooling, as PyTorch's) also integer."""
+    integer = isinstance(input, Tensor) and input.dtype.kind in "iu"
+    x = input if integers and integer else float_tensor(input, "input", op)
     if x.ndim not in (3, 4) or 0 in x.shape[1:]:
         raise RuntimeError(f"{op}: expected a non-empty (C, H, W) or (N, C, H, W) input, got shape {x.shape}")
     return x
@@ -84,8 +86,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
     The gradient goes to the first maximum of each window in row-major order, as PyTorch routes it, so ties (common
     after ReLU, where whole windows are 0) give the same gradients as PyTorch. With ``return_indices`` also where
-    that maximum is, as PyTorch's int64 index h * W + w into its input plane."""
-    x = _images(input, "max_pool2d")
+    that maximum is, as PyTorch's int64 index h * W + w into its input plane. Integer input is pooled too (it has
+    no gradient), as PyTorch pools it."""
+    x = _images(input, "max_pool2d", integers=True)
     return on_batch(max_pool, x, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool2d")
 
 
@@ -120,6 +123,8 @@ class MaxPool2d(Function):
     torch_name = "MaxPool2DWithIndicesBackward0"
 
     def forward(self, x, window):
+        if x.dtype.kind != "f":
+            return self._integers(x, window)
         self.window = window
         padded = _padded(x, window, fill=-np.inf)
         slices = _slices(window)
@@ -132,6 +137,13 @@ class MaxPool2d(Function):
             np.maximum(best, candidate, out=best)
         self.first_max = first_max
         return batch_first(best)
+
+    def _integers(self, x, window):
+        """Integer input (no gradient): pooled as each entry's rank among the distinct values, exact in float64 and
+        above the -inf padding (an integer fill could tie with the smallest value), then the values of the ranks."""
+        distinct, ranks = np.unique(x, return_inverse=True)
+        best = self.forward(ranks.reshape(x.shape).astype(np.float64), window)
+        return distinct[best.astype(np.int64)]
 
     def backward(self, g):
         return max_pool2d_scatter(g, self.first_max, self.inputs[0].shape, self.window)
@@ -182,6 +194,13 @@ class MaxPool2dGather(Function):
         for index, where in enumerate(_slices(window)):
             out += padded[where] * (first_max == index)
         return batch_first(out)
+
+    def _integers(self, x, window):
+        """Integer input (no gradient): pooled as each entry's rank among the distinct values, exact in float64 and
+        above the -inf padding (an integer fill could tie with the smallest value), then the values of the ranks."""
+        distinct, ranks = np.unique(x, return_inverse=True)
+        best = self.forward(ranks.reshape(x.shape).astype(np.float64), window)
+        return distinct[best.astype(np.int64)]
 
     def backward(self, g):
         return max_pool2d_scatter(g, self.first_max, self.inputs[0].shape, self.window)
