@@ -1,7 +1,7 @@
 """Adadelta (d2l 11.9)."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number
+from .optimizer import LearningRate, Optimizer, Params, check_number
 
 
 class Adadelta(Optimizer):
@@ -17,13 +17,21 @@ class Adadelta(Optimizer):
         θ ← θ − lr·g'
 
     d2l's version has no lr (lr = 1, PyTorch's default).
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("square_avg", "acc_delta")
 
-    def __init__(self, params: Params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
-                 *, maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
+    def __init__(self, params: Params, lr: LearningRate = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0,
+                 foreach: bool | None = None, *, capturable: bool = False, maximize: bool = False,
+                 differentiable: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                                      foreach=foreach, capturable=capturable, differentiable=differentiable))
 
     def _check_group(self, group):
         super()._check_group(group)

@@ -1,7 +1,7 @@
 """Adagrad (d2l 11.7)."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number
+from .optimizer import LearningRate, Optimizer, Params, check_number
 
 
 class Adagrad(Optimizer):
@@ -16,15 +16,21 @@ class Adagrad(Optimizer):
         θ ← θ − η·g / (√s + ε)
 
     As in PyTorch, every parameter's state exists from construction on (step 0, s filled).
+
+    `foreach`, `fused` (True is accepted, as on PyTorch's CPU), `differentiable`: PyTorch's implementation switches,
+    checked and kept as PyTorch does (`minigrad.optim.options`); minigrad has one implementation, so every setting
+    gives the same numbers. differentiable=True is refused at the first step with a gradient, as PyTorch refuses it
+    for leaf parameters.
     """
 
     _nonnegative_state = ("sum",)
 
-    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused))
 
     def add_param_group(self, param_group):
         super().add_param_group(param_group)

@@ -1,7 +1,7 @@
 """Adam and AdamW (d2l 11.10)."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, lerp_
+from .optimizer import LearningRate, Optimizer, Params, lerp_
 
 
 class Adam(Optimizer):
@@ -18,15 +18,28 @@ class Adam(Optimizer):
         θ ← θ − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 
     which is θ ← θ − lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t), arranged as PyTorch computes it.
+
+    lr and betas may be one-element Tensors (read at each step; a scheduler fills a Tensor lr in place), as in
+    PyTorch, which refuses them with foreach=True unless capturable=True. `foreach`, `fused` (True is accepted, as
+    on PyTorch's CPU), `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as
+    PyTorch does (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same
+    numbers. capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch
+    refuses them on the CPU.
     """
 
     _nonnegative_state = ("exp_avg_sq", "max_exp_avg_sq")
+    _foreach_refuses_tensor_lr = True
+    _accepts_tensor_betas = True
 
-    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
-                 decoupled_weight_decay: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-3,
+                 betas: tuple[LearningRate, LearningRate] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     def _init_state(self, theta, group):
         state = {"step": 0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}
@@ -68,15 +81,19 @@ class AdamW(Adam):
     For each parameter θ with gradient g, at step t:
 
         θ ← θ·(1 − lr·λ)                      (weight_decay λ, default 0.01)
-        then Adam's update without the L2 term (see Adam).
+        then Adam's update without the L2 term (see Adam, also for Tensor lr and betas and the switches).
     """
 
-    _options_added_later = {"maximize": False, "decoupled_weight_decay": True}
+    _options_added_later = {**Adam._options_added_later, "decoupled_weight_decay": True}
 
-    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-3,
+                 betas: tuple[LearningRate, LearningRate] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                         maximize=maximize, decoupled_weight_decay=True)
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
 
     def _check_group(self, group):
         super()._check_group(group)

@@ -1,7 +1,7 @@
 """Adamax (Kingma & Ba, "Adam", 2015, section 7.1), as torch.optim.Adamax."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, lerp_
+from .optimizer import LearningRate, Optimizer, Params, lerp_
 
 
 class Adamax(Optimizer):
@@ -16,13 +16,20 @@ class Adamax(Optimizer):
         θ ← θ − lr/(1 − β1^t) · m / u
 
     u needs no bias correction: a maximum is not pulled towards its zero start as an average is.
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("exp_inf",)
 
-    def __init__(self, params: Params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, *, maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize))
+    def __init__(self, params: Params, lr: LearningRate = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                                      foreach=foreach, differentiable=differentiable, capturable=capturable))
 
     def _init_state(self, theta, group):
         return {"step": 0, "exp_avg": np.zeros_like(theta), "exp_inf": np.zeros_like(theta)}

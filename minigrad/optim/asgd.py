@@ -1,7 +1,7 @@
 """Averaged SGD (Polyak & Juditsky 1992; Bottou 2012's schedule), as torch.optim.ASGD."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number
+from .optimizer import LearningRate, Optimizer, Params, check_number
 
 
 class ASGD(Optimizer):
@@ -20,14 +20,23 @@ class ASGD(Optimizer):
 
     The optimizer moves θ; read the average from `optimizer.state[p]['ax']`. η and μ are kept in float32, as
     PyTorch keeps them (float32 scalar tensors), so that the steps agree to the last bits.
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("eta", "mu")
 
-    def __init__(self, params: Params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75, t0: float = 1e6,
-                 weight_decay: float = 0, *, maximize: bool = False) -> None:
+    _capturable_tensors = "params, mus, etas, and state_steps"
+
+    def __init__(self, params: Params, lr: LearningRate = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
+                 t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach, differentiable=differentiable,
+                                      capturable=capturable))
 
     def _check_group(self, group):
         super()._check_group(group)

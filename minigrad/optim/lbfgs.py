@@ -5,7 +5,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from .optimizer import Optimizer, Params, check_number
+from .optimizer import LearningRate, Optimizer, Params, check_number
+from .options import value_of
 from .state_checks import as_count, as_float
 
 LINE_SEARCHES = (None, "strong_wolfe")
@@ -39,7 +40,7 @@ class LBFGS(Optimizer):
     One parameter group only.
     """
 
-    def __init__(self, params: Params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
+    def __init__(self, params: Params, lr: LearningRate = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:
         if isinstance(max_iter, int) and not isinstance(max_iter, bool) and max_eval is None:
@@ -122,8 +123,8 @@ class LBFGS(Optimizer):
             else:
                 state["prev_flat_grad"][...] = flat_grad
             state["prev_loss"] = prev_loss = loss
-            t = state["t"] = (min(1.0, 1.0 / np.abs(flat_grad).sum()) * group["lr"] if state["n_iter"] == 1
-                              else group["lr"])
+            lr = value_of(group["lr"])
+            t = state["t"] = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr if state["n_iter"] == 1 else lr
             gtd = flat_grad.dot(d)
             if gtd > -group["tolerance_change"]:
                 break

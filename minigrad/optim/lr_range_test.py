@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .optimizer import Optimizer
+from .options import set_group_value
 
 
 @dataclass
@@ -76,7 +77,7 @@ def lr_range_test(model: Any, optimizer: Optimizer, loss_fn: Callable[[Any, Any]
 
 def _train_one_minibatch(model, optimizer, loss_fn, X, y, lr):
     for group in optimizer.param_groups:
-        group["lr"] = lr
+        set_group_value(group, "lr", lr)
     optimizer.zero_grad()
     loss = loss_fn(model(X), y)
     if loss.shape != ():

@@ -1,7 +1,7 @@
 """NAdam (Dozat, "Incorporating Nesterov Momentum into Adam", 2016), as torch.optim.NAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number, lerp_
+from .optimizer import LearningRate, Optimizer, Params, check_number, lerp_
 
 
 class NAdam(Optimizer):
@@ -21,16 +21,26 @@ class NAdam(Optimizer):
 
     The first term is the gradient's own share of the step, the second the momentum's share one step ahead.
     Π is kept in float32, as PyTorch keeps it (a float32 scalar tensor), so that the steps agree to the last bits.
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("exp_avg_sq", "mu_product")
 
-    def __init__(self, params: Params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+    _capturable_tensors = "params, mu_products and state_steps"
+
+    def __init__(self, params: Params, lr: LearningRate = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
-                 maximize: bool = False) -> None:
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
 
     def _check_group(self, group):
         super()._check_group(group)

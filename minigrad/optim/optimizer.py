@@ -22,10 +22,13 @@ import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
+from .options import check_optional_flag, check_step_options, check_tensor_options, numbers_of, warn_if_duplicates
 from .state_checks import check_loaded_groups, check_loaded_state
 
 # what an optimizer takes: Tensors, (name, Tensor) pairs, or parameter groups (dicts with "params" and hyperparameters)
 Params = Union[Iterable[Tensor], Iterable[tuple[str, Tensor]], Iterable[dict[str, Any]]]
+# a learning rate: a number, or a one-element Tensor (PyTorch's Tensor lr, kept as the object given)
+LearningRate = Union[float, Tensor]
 
 
 class Optimizer:
@@ -37,7 +40,14 @@ class Optimizer:
     # is refused on load, as it would turn into NaN at the next step (√ of a negative number)
     _nonnegative_state = ()
     # options a checkpoint written before minigrad had them may lack; loading fills in these values (as PyTorch)
-    _options_added_later = {"maximize": False, "decoupled_weight_decay": False}
+    _options_added_later = {"maximize": False, "decoupled_weight_decay": False, "foreach": None, "fused": None,
+                            "capturable": False, "differentiable": False}
+    # the hyperparameters PyTorch accepts as one-element Tensors (SGD: weight_decay too); its Adam family refuses a
+    # Tensor lr with foreach=True (unless capturable) and accepts Tensor betas
+    _tensor_hyperparameters = ("lr",)
+    _foreach_refuses_tensor_lr = False
+    _accepts_tensor_betas = False
+    _capturable_tensors = "params and state_steps"        # what PyTorch's capturable error names
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -86,9 +96,7 @@ class Optimizer:
         self._check_group(group)
         _as_python_numbers(group)
 
-        ids = [id(p) for p in group["params"]]
-        if len(set(ids)) != len(ids):
-            raise ValueError("a parameter appears twice in the same parameter group")
+        warn_if_duplicates(group["params"])
         for other in self.param_groups:
             if ("param_names" in other) != ("param_names" in group):
                 raise ValueError("all optimizer param groups should be with/without names. cannot add param group "
@@ -117,10 +125,12 @@ class Optimizer:
     def _check_group(self, group):
         """Raise ValueError/TypeError, naming the hyperparameter and its value, if one is out of range. Here: the
         hyperparameters several optimizers share, each checked the same way wherever the group has it
-        (`SHARED_CHECKS`); a subclass adds its own after calling this."""
+        (`SHARED_CHECKS`, on the values of a Tensor lr and Tensor betas); a subclass adds its own after calling this."""
+        check_tensor_options(self, group)
+        values = numbers_of(group, self)
         for name, check in SHARED_CHECKS.items():
-            if name in group:
-                check(name, group[name])
+            if name in values:
+                check(name, values[name])
 
     def _init_state(self, theta, group):
         """The state a parameter with array `theta` starts with (new arrays; `theta` is only read)."""
@@ -133,13 +143,23 @@ class Optimizer:
     # ---- the step loop, the same for every optimizer -----------------------------------------------------
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; return what `closure` (if given) returns."""
+        """Update every parameter that has a gradient; return what `closure` (if given) returns. A parameter listed
+        twice in a group is stepped twice, one listing after the other (PyTorch's for-loop implementation)."""
         loss = self._evaluate(closure)
         with no_grad():
             for group in self.param_groups:
-                for p in self._params_with_grad(group):
-                    self._step_parameter(p, group)
+                params = list(self._params_with_grad(group))
+                if not params:
+                    continue
+                check_step_options(self, group, params)
+                values = numbers_of(group, self)
+                self._start_group_step(params, values)
+                for p in params:
+                    self._step_parameter(p, values)
         return loss
+
+    def _start_group_step(self, params, group):
+        """Called before a group's parameters are stepped (`params`: those with a gradient, in order)."""
 
     def _step_parameter(self, p, group):
         """The bookkeeping every optimizer shares, in PyTorch's order (state on first use, step count, maximize,
@@ -187,9 +207,11 @@ class Optimizer:
         Arrays are copied, so that training on after this call does not change the returned dict."""
         index = {}
         groups = []
-        for group in self.param_groups:
+        for group in self.param_groups:        # numbered as PyTorch: a group's listings take len(params) numbers,
+            start = sum(len(g["params"]) for g in groups)       # a parameter listed twice gets its last listing's
+            index.update({id(p): start + i for i, p in enumerate(group["params"])})
             packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
-            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {}
         for group in self.param_groups:
@@ -295,7 +317,8 @@ def _above_zero(name, value):
 # keep a division finite)
 SHARED_CHECKS = {"lr": _at_least_zero, "betas": check_betas, "eps": _above_zero, "weight_decay": _at_least_zero,
                  "momentum": _at_least_zero, "maximize": check_flag, "amsgrad": check_flag, "nesterov": check_flag,
-                 "centered": check_flag, "decoupled_weight_decay": check_flag}
+                 "centered": check_flag, "decoupled_weight_decay": check_flag, "foreach": check_optional_flag,
+                 "fused": check_optional_flag, "capturable": check_flag, "differentiable": check_flag}
 
 
 def check_pair(name, value):

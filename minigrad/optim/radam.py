@@ -1,7 +1,7 @@
 """RAdam (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020), as torch.optim.RAdam."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, lerp_
+from .optimizer import LearningRate, Optimizer, Params, lerp_
 
 
 class RAdam(Optimizer):
@@ -22,14 +22,22 @@ class RAdam(Optimizer):
             θ ← θ − lr·m̂ · √(1 − β2^t)/(√v + ε) · r_t
         else:
             θ ← θ − lr·m̂
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("exp_avg_sq",)
 
-    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *, maximize: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                                      decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
+                                      decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+                                      foreach=foreach, capturable=capturable, differentiable=differentiable))
 
     def _init_state(self, theta, group):
         return {"step": 0, "exp_avg": np.zeros_like(theta), "exp_avg_sq": np.zeros_like(theta)}

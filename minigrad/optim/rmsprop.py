@@ -1,7 +1,7 @@
 """RMSProp (d2l 11.8)."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number, lerp_
+from .optimizer import LearningRate, Optimizer, Params, check_number, lerp_
 
 
 class RMSprop(Optimizer):
@@ -23,14 +23,22 @@ class RMSprop(Optimizer):
             θ ← θ − lr·g / d
 
     ε is added outside the square root, as in PyTorch (d2l's from-scratch version adds it inside).
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("square_avg",)
 
-    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, maximize: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered, maximize=maximize))
+                                      momentum=momentum, centered=centered, maximize=maximize, capturable=capturable,
+                                      foreach=foreach, differentiable=differentiable))
 
     def _check_group(self, group):
         super()._check_group(group)

@@ -1,7 +1,7 @@
 """Rprop (Riedmiller & Braun, "A direct adaptive method for faster backpropagation learning", 1993)."""
 import numpy as np
 
-from .optimizer import Optimizer, Params, check_number, check_pair
+from .optimizer import LearningRate, Optimizer, Params, check_number, check_pair
 
 
 class Rprop(Optimizer):
@@ -17,13 +17,20 @@ class Rprop(Optimizer):
         g ← 0                          where s < 0   (... and do not move this time)
         θ ← θ − sign(g)·Δ                     (Δ: state 'step_size', from lr)
         g_prev ← g
+
+    `foreach`, `capturable`, `differentiable`: PyTorch's implementation switches, checked and kept as PyTorch does
+    (`minigrad.optim.options`); minigrad has one implementation, so every setting gives the same numbers.
+    capturable=True and differentiable=True are refused at the first step with a gradient, as PyTorch refuses them
+    on the CPU.
     """
 
     _nonnegative_state = ("step_size",)
 
-    def __init__(self, params: Params, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
-                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize))
+    def __init__(self, params: Params, lr: LearningRate = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize,
+                                      capturable=capturable, foreach=foreach, differentiable=differentiable))
 
     def _check_group(self, group):
         super()._check_group(group)

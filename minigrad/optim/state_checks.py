@@ -37,7 +37,7 @@ def check_loaded_groups(optimizer, state_dict):
             if isinstance(index, bool) or not isinstance(index, (numbers.Integral, str)):
                 raise TypeError(f"parameter group {g} of the state_dict lists {index!r} among its params; "
                                 "expected parameter indices")
-            if index in params_by_index:
+            if index in params_by_index and params_by_index[index][0] is not p:   # one parameter listed twice: fine
                 raise ValueError(f"parameter index {index!r} appears twice in the state_dict's param_groups")
             params_by_index[index] = (p, new_group)
         new_groups.append(new_group)
@@ -65,9 +65,25 @@ def _loaded_group(optimizer, g, group, saved):
     for name, value in new_group.items():
         if isinstance(value, list) and isinstance(optimizer.defaults.get(name), tuple):
             new_group[name] = tuple(value)          # betas saved by a JSON-like format come back as lists
+    _tensor_hyperparameters_back(optimizer, new_group)
     optimizer._check_group(new_group)
     new_group["params"] = group["params"]
     return new_group
+
+
+def _tensor_hyperparameters_back(optimizer, group):
+    """A Tensor lr (or Tensor betas) comes back from minigrad.save as a numpy array, and from torch.optim as a
+    torch.Tensor: either becomes a minigrad Tensor again (the checks then see what the constructor saw)."""
+    def as_tensor(value):
+        if isinstance(value, np.ndarray) or (hasattr(value, "__array__") and not isinstance(
+                value, (Tensor, np.generic, numbers.Number))):
+            return Tensor(np.asarray(value).copy())
+        return value
+    for name in optimizer._tensor_hyperparameters:
+        if name in group:
+            group[name] = as_tensor(group[name])
+    if isinstance(group.get("betas"), tuple):
+        group["betas"] = tuple(as_tensor(b) for b in group["betas"])
 
 
 def check_loaded_state(optimizer, theta, fresh, saved, index):

@@ -28,6 +28,7 @@ from ..tensor import Tensor
 from .lr_scheduler.base import LRScheduler
 from .lr_scheduler.checks import choice, per_group
 from .optimizer import Optimizer, check_number
+from .options import value_of
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_swa_avg_fn", "get_ema_avg_fn", "get_swa_multi_avg_fn",
            "get_ema_multi_avg_fn"]
@@ -263,6 +264,7 @@ class SWALR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             swa_lr = group["swa_lr"]
-            start = swa_lr if previous_alpha == 1 else (group["lr"] - previous_alpha * swa_lr) / (1 - previous_alpha)
+            lr = value_of(group["lr"])
+            start = swa_lr if previous_alpha == 1 else (lr - previous_alpha * swa_lr) / (1 - previous_alpha)
             lrs.append(swa_lr * alpha + start * (1 - alpha))
         return lrs

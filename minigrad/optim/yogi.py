@@ -2,7 +2,7 @@
 import numpy as np
 
 from .adam import bias_corrected_step
-from .optimizer import Optimizer, Params
+from .optimizer import LearningRate, Optimizer, Params
 
 
 class Yogi(Optimizer):
@@ -23,8 +23,8 @@ class Yogi(Optimizer):
 
     _nonnegative_state = ("exp_avg_sq",)
 
-    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, *, maximize: bool = False) -> None:
+    def __init__(self, params: Params, lr: LearningRate = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _init_state(self, theta, group):

@@ -93,3 +93,20 @@ def compare_lbfgs_state(ours, theirs, tolerance):
         for a, b in zip(ours_list, theirs_list):
             assert relative_difference(a, b.numpy(), least_scale=1.0) <= tolerance
     assert float(ours["t"]) == pytest.approx(float(theirs["t"]), rel=tolerance * 10)
+
+
+def test_lbfgs_with_a_tensor_lr_matches_torch():
+    """PyTorch's table has lr=tensor(0.001) for LBFGS too; here a float64 one over two steps, and the group keeps
+    the user's Tensor. (Not changed in place between steps: PyTorch keeps that very Tensor as state['t'], the
+    previous step length of its next curvature pair, so its result would depend on that aliasing.)"""
+    ours_params, our_loss = problem("minigrad", np.float64)
+    their_params, their_loss = problem("torch", np.float64)
+    ours_lr = minigrad.tensor(0.5, dtype=np.float64)
+    ours = optim.LBFGS(ours_params, lr=ours_lr)
+    theirs = torch.optim.LBFGS(their_params, lr=torch.tensor(0.5, dtype=torch.float64))
+    for _ in range(2):
+        ours.step(closure_for(ours, our_loss))
+        theirs.step(closure_for(theirs, their_loss))
+        for p, q in zip(ours_params, their_params):
+            assert relative_difference(p._array, q.detach().numpy(), least_scale=1.0) <= 1e-10
+    assert ours.param_groups[0]["lr"] is ours_lr

@@ -65,7 +65,7 @@ def test_optimizer_matches_torch_step_by_step(case, dtype, tmp_path):
     gradients = gradient_sequence(STEPS, dtype)
     ours_params = minigrad_params(arrays)
     their_params = [torch.tensor(a.copy()) for a in arrays]
-    ours = getattr(optim, name)(groups_of(ours_params, overrides), **options)
+    ours = getattr(optim, name)(groups_of(ours_params, overrides), foreach=False, **options)
     theirs = getattr(torch.optim, name)(groups_of(their_params, overrides), foreach=False, **options)
     for t in range(STEPS):
         step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], f"{name} parameters",

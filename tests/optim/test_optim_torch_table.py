@@ -1,7 +1,7 @@
 """Every optimizer against torch.optim over the option combinations of PyTorch's own optimizer test table
 (`optim_inputs_func_<name>` in torch/testing/_internal/common_optimizers.py, torch 2.13, the CPU configurations;
-those with a Tensor lr are left out: minigrad's lr is a number), float32 and float64, step by step, with the
-final state compared too. The parameters and gradients are those of test_optim_torch_parity.py."""
+those with a Tensor lr are in test_optim_tensor_lr_and_switches.py and test_lbfgs.py), float32 and float64, step
+by step, with the final state compared too. The parameters and gradients are those of test_optim_torch_parity.py."""
 import numpy as np
 import pytest
 from optim_testing import compare_state, gradient_sequence, initial_arrays, minigrad_params, step_both_and_compare
@@ -59,7 +59,7 @@ def test_optimizer_matches_torch_on_pytorchs_test_table(case, dtype):
     gradients = gradient_sequence(STEPS, dtype)
     ours_params = minigrad_params(arrays)
     their_params = [torch.tensor(a.copy()) for a in arrays]
-    ours = getattr(optim, name)(ours_params, **options)
+    ours = getattr(optim, name)(ours_params, foreach=False, **options)
     theirs = getattr(torch.optim, name)(their_params, foreach=False, **options)
     for t in range(STEPS):
         step_both_and_compare(ours, theirs, ours_params, their_params, gradients[t], f"{name} parameters (table)",

@@ -16,6 +16,7 @@ import weakref
 from typing import Any
 
 from ..optimizer import Optimizer
+from ..options import own_copy, set_group_value, value_of
 from .checks import check_keys, check_optimizer, check_same_kind, check_whole, numbers_per_group
 
 ORDER_DOCS = "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
@@ -25,7 +26,8 @@ EPOCH_DEPRECATION_WARNING = ("scheduler.step(epoch) is deprecated, as in PyTorch
 
 
 def current_lrs(optimizer):
-    return [group["lr"] for group in optimizer.param_groups]
+    """Each group's lr, as a number (a Tensor lr by its value)."""
+    return [value_of(group["lr"]) for group in optimizer.param_groups]
 
 
 # ---- is optimizer.step() called before scheduler.step()? ----------------------------------------------------------
@@ -106,14 +108,14 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", own_copy(group["lr"]))     # a Tensor lr copied, as PyTorch
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise MissingInitialLR(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
                                            f"scheduler with last_epoch >= 0 (last_epoch={last_epoch}): load the "
                                            "optimizer's state_dict first")
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = [value_of(group["initial_lr"]) for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         watch_optimizer_steps(optimizer)
         self._initial_step()
@@ -166,7 +168,7 @@ class LRScheduler:
 
     def _set_lrs(self, lrs):
         for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
+            set_group_value(group, "lr", lr)        # a Tensor lr is filled in place: it stays the user's object
         self._last_lr = current_lrs(self.optimizer)
 
     def get_lr(self) -> list[float]:

@@ -5,6 +5,7 @@ tables of the schedulers."""
 import numbers
 
 from ..optimizer import Optimizer, check_number
+from ..options import value_of
 
 
 def check_whole(name, value, low):
@@ -67,13 +68,14 @@ def check_optimizer(optimizer):
 
 
 def per_group(name, optimizer, value):
-    """`value` for every parameter group: a list of one value per group, or one value for all."""
+    """`value` for every parameter group: a list of one value per group, or one value for all. A one-element
+    Tensor counts by its value now: changing it later changes nothing here (as PyTorch, which copies it)."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
             raise ValueError(f"{name} must have one value per parameter group ({len(optimizer.param_groups)}), "
                              f"but got {len(value)} values")
-        return list(value)
-    return [value] * len(optimizer.param_groups)
+        return [value_of(v) for v in value]
+    return [value_of(value)] * len(optimizer.param_groups)
 
 
 def check_keys(scheduler, state_dict, expected):

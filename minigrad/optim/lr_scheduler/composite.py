@@ -4,6 +4,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from ..optimizer import Optimizer
+from ..options import set_group_value, value_of
 from .base import LRScheduler, current_lrs
 from .checks import check_optimizer, milestones
 from .plateau import ReduceLROnPlateau
@@ -91,7 +92,7 @@ class SequentialLR(CompositeScheduler):
         self.optimizer = optimizer
         # Each scheduler took its step 0 when it was built; undo those and start over from the first one.
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            set_group_value(group, "lr", value_of(group["initial_lr"]))
         _undo_initial_steps(self)
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -136,7 +137,7 @@ class ChainedScheduler(CompositeScheduler):
         """Go back to step 0 (SequentialLR, at the milestone where this chain takes over): from the groups'
         initial lrs, every inner scheduler takes its step 0 again."""
         for group in self.optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            set_group_value(group, "lr", value_of(group["initial_lr"]))
         _rewind(self)
         self._initial_step()
 

@@ -4,6 +4,7 @@ import math
 from collections.abc import Callable
 
 from ..optimizer import Optimizer
+from ..options import set_group_value
 from .base import LRScheduler
 from .checks import check_optimizer, choice, flag, numbers_per_group, per_group, real, whole
 
@@ -74,7 +75,7 @@ class CyclicLR(LRScheduler):
         self._check_arguments()
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
+                set_group_value(group, "lr", lr)
         if cycle_momentum:
             self.use_beta1, self.base_momentums, self.max_momentums = start_momentum_cycling(
                 optimizer, base_momentum, max_momentum, fresh=last_epoch == -1)

@@ -3,6 +3,7 @@ import math
 import warnings
 
 from ..optimizer import Optimizer
+from ..options import set_group_value
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, current_lrs
 from .checks import check_optimizer, check_whole, choice, numbers_per_group, optional, per_group, real, whole
 
@@ -88,4 +89,4 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                set_group_value(group, "lr", new_lr)
