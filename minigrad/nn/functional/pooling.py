@@ -195,13 +195,6 @@ class MaxPool2dGather(Function):
             out += padded[where] * (first_max == index)
         return batch_first(out)
 
-    def _integers(self, x, window):
-        """Integer input (no gradient): pooled as each entry's rank among the distinct values, exact in float64 and
-        above the -inf padding (an integer fill could tie with the smallest value), then the values of the ranks."""
-        distinct, ranks = np.unique(x, return_inverse=True)
-        best = self.forward(ranks.reshape(x.shape).astype(np.float64), window)
-        return distinct[best.astype(np.int64)]
-
     def backward(self, g):
         return max_pool2d_scatter(g, self.first_max, self.inputs[0].shape, self.window)
 
