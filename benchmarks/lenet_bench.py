@@ -8,11 +8,12 @@
    training loop, and prints the book's line (train loss, train acc, test acc) and the peak resident memory of the
    process so far (before PyTorch is imported, so the figure is minigrad's alone).
 2. Times training steps (forward with cross-entropy, backward, SGD step) on one real batch of 256 images, in minigrad
-   and, when torch is installed, in PyTorch on the CPU, at each thread count of --threads (numpy's BLAS and PyTorch
-   set to the same count inside this process). The two engines run in alternating rounds so that a noisy neighbour
-   slows both alike; each round's ratio compares two neighbouring rounds. It prints a Markdown table: median ms per
-   step and its spread over the rounds, the median of one step's phases, the process's CPU time per step (all
-   threads), and the ratio minigrad / PyTorch of wall time (median and spread) and of CPU time.
+   and, when torch is installed, in PyTorch on the CPU, at each thread count of --threads (``minigrad.set_num_threads``
+   and ``torch.set_num_threads`` inside this process; minigrad splits its large ops itself and keeps numpy's BLAS at
+   one thread per call, so its numbers are the same at every count). The two engines run in alternating rounds so
+   that a noisy neighbour slows both alike; each round's ratio compares two neighbouring rounds. It prints a Markdown
+   table: median ms per step and its spread over the rounds, the median of one step's phases, the process's CPU time
+   per step (all threads), and the ratio minigrad / PyTorch of wall time (median and spread) and of CPU time.
 """
 import argparse
 import os
@@ -30,9 +31,6 @@ from minigrad import nn  # noqa: E402
 from minigrad.data import load_fashion_mnist  # noqa: E402
 from minigrad.optim import SGD  # noqa: E402
 from minigrad.train import train  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from blas_threads import blas_library, set_blas_threads  # noqa: E402
 
 PHASES = ("forward", "backward", "optimizer")
 
@@ -101,7 +99,7 @@ def time_round(step, steps):
 
 def time_engines(steppers, threads, rounds, steps, torch):
     """Alternating rounds of every engine at one thread count: {engine: [(ms, phases), ...]}."""
-    set_blas_threads(threads)
+    minigrad.set_num_threads(threads)   # its own threads; numpy's BLAS one per call, so no bit depends on it
     if torch is not None:
         torch.set_num_threads(threads)
     for step in steppers.values():      # warm-up at this thread count
@@ -160,8 +158,8 @@ def parse_arguments(argv):
 
 def main(argv=None):
     args = parse_arguments(argv)
-    library = blas_library()
-    print(f"numpy {np.__version__}, BLAS {library.name if library else 'not switchable in-process'}, "
+    library = minigrad.threads.blas_library()
+    print(f"numpy {np.__version__}, BLAS {library[0] if library else 'not switchable in-process'}, "
           f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
           f"nn.keep_freed_memory(): {nn.keep_freed_memory()}")
     if library is None:

@@ -21,9 +21,6 @@ from minigrad import nn, optim  # noqa: E402
 from minigrad.data import load_fashion_mnist  # noqa: E402
 from minigrad.ops.function import Function  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from blas_threads import set_blas_threads  # noqa: E402
-
 
 def op_times(step, steps):
     """Run ``steps`` steps with every op's forward timed: (CPU seconds per step, {op label: CPU seconds per step})."""
@@ -53,7 +50,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="numpy's BLAS threads (default 1, as 11.11 trains)")
     parser.add_argument("--top", type=int, default=16, help="rows of the table before 'other ops'")
     args = parser.parse_args(argv)
-    set_blas_threads(args.threads)
+    minigrad.set_num_threads(args.threads)
     nn.keep_freed_memory()
     minigrad.manual_seed(0)
     net, loss = nn.lenet(), nn.CrossEntropyLoss()

@@ -154,6 +154,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import get_generator, manual_seed, normal, rand, randint, randn
 from .serialization import load, save
 from .tensor import Size, Tensor
+from .threads import get_num_threads, set_num_threads
 from .viz import draw_graph, graph_table
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ Each is one matrix product over the im2col matrix of the batch-last layout (see 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ... import threads
 from ...ops.function import Function
 from .layout import (
     batch_first,
@@ -25,21 +26,30 @@ from .layout import (
 
 
 def _im2col(padded, kernel, stride, out_hw):
-    """(C, Hp, Wp, N) -> (C*kh*kw, Ho*Wo*N): column p holds the window that output position p sees."""
+    """(C, Hp, Wp, N) -> (C*kh*kw, Ho*Wo*N): column p holds the window that output position p sees. The copy is
+    shared out between minigrad's threads by output rows."""
     (kh, kw), (sh, sw), (ho, wo) = kernel, stride, out_hw
     windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw]
     C, N = padded.shape[0], padded.shape[3]
-    return windows.transpose(0, 4, 5, 1, 2, 3).reshape(C * kh * kw, ho * wo * N)
+    source = windows.transpose(0, 4, 5, 1, 2, 3)
+    cols = np.empty(source.shape, dtype=padded.dtype)
+    threads.run_blocks(lambda lo, hi: np.copyto(cols[:, :, :, lo:hi], source[:, :, :, lo:hi]), ho)
+    return cols.reshape(C * kh * kw, ho * wo * N)
 
 
 def _col2im(cols, x_shape, kernel, stride, padding, out_hw):
-    """Adjoint of _im2col: add every column back onto the pixels its window covers. Returns (N, C, H, W)."""
+    """Adjoint of _im2col: add every column back onto the pixels its window covers. Returns (N, C, H, W). Channels
+    are independent, so minigrad's threads share them out; each pixel's sum keeps its order."""
     N, C, H, W = x_shape
     (kh, kw), (ph, pw), (ho, wo) = kernel, padding, out_hw
     cols = cols.reshape(C, kh, kw, ho, wo, N)
     padded = np.zeros((C, H + 2 * ph, W + 2 * pw, N), dtype=cols.dtype)
-    for index, where in enumerate(window_slices(kernel, stride, out_hw)):
-        padded[where] += cols[:, index // kw, index % kw]
+    offsets = window_slices(kernel, stride, out_hw)
+
+    def add_channels(lo, hi):
+        for index, (_, window_rows, window_columns) in enumerate(offsets):
+            padded[lo:hi, window_rows, window_columns] += cols[lo:hi, index // kw, index % kw]
+    threads.run_blocks(add_channels, C)
     return unpad_batch_first(padded, padding, H, W)
 
 
@@ -82,7 +92,7 @@ class Conv2d(Function):
         self.stride, self.padding = stride, padding
         dtype = common_float(x, w, b)
         self.cols = _im2col(padded_batch_last(x.astype(dtype, copy=False), padding), kernel, stride, out_hw)
-        out = w.astype(dtype, copy=False).reshape(w.shape[0], -1) @ self.cols
+        out = threads.matmul(w.astype(dtype, copy=False).reshape(w.shape[0], -1), self.cols)
         if b is not None:
             out += b.astype(dtype, copy=False)[:, None]
         return batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
@@ -115,7 +125,8 @@ class Conv2dInputGrad(Function):
     def forward(self, g, w, *, input_shape, stride, padding, kernel, out_hw):
         self.stride, self.padding = stride, padding
         dtype = common_float(g, w)
-        cols = w.astype(dtype, copy=False).reshape(w.shape[0], -1).T @ rows(g.astype(dtype, copy=False))
+        w_matrix = w.astype(dtype, copy=False).reshape(w.shape[0], -1)
+        cols = threads.matmul(w_matrix.T, rows(g.astype(dtype, copy=False)))
         return _col2im(cols, input_shape, kernel, stride, padding, out_hw)
 
     def backward(self, h):
@@ -146,7 +157,7 @@ class Conv2dWeightGrad(Function):
             cols = _im2col(padded_batch_last(x.astype(dtype, copy=False), padding), kernel, stride, out_hw)
         # (cols @ g.T).T, not g @ cols.T: the same numbers, but OpenBLAS's threaded sgemm with the short side first
         # and a long inner dimension (6 x 200704 @ 200704 x 25 here) can take a thousand times longer on a busy machine
-        return (cols @ rows(g.astype(dtype, copy=False)).T).T.reshape(weight_shape)
+        return threads.matmul(cols, rows(g.astype(dtype, copy=False)).T).T.reshape(weight_shape)
 
     def backward(self, h):
         x, g = self.inputs

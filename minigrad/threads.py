@@ -1,0 +1,195 @@
+"""minigrad's own threads: ``set_num_threads(n)`` and ``get_num_threads()``, PyTorch's names, and the same numbers
+for every n.
+
+numpy's BLAS cannot give that: OpenBLAS shares one product out between its threads, and the last bits of a float32
+product differ between one and two threads (11 of LeNet's 14 product shapes), so a run's numbers would depend on
+the core count. With ``set_num_threads(n)``, n > 1, BLAS keeps one thread per call and minigrad splits its large ops
+itself into n blocks that run side by side (numpy releases the GIL inside them):
+
+- ``matmul(a, b)``: a product in blocks of output columns (or rows). Each output element is still one BLAS dot
+  product over the whole inner dimension, but OpenBLAS picks its kernels by block size, and a narrow block can take
+  a kernel whose sums round differently. So a split is used only after a probe of that shape, layout and plan
+  (random numbers; a kernel is chosen by sizes and strides, never by values) gave the same bits as the whole product.
+- ``run_blocks(work, length)``: any work that splits into independent ranges of one axis (copies, sums over
+  another axis), whose numbers cannot depend on the split.
+
+Measured on the project's 2-core machine (``python benchmarks/lenet_bench.py``): see the README's speed section.
+"""
+import ctypes
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+_MIN_PRODUCT_WORK = 1 << 22      # multiply-adds: below ~4 million a split saves less than the threads cost
+_MIN_BLOCK_LENGTH = 16           # no block narrower than this many columns or rows
+_UNITS = (48, 24, 16, 8)         # block edges tried at multiples of these, widest first (OpenBLAS's kernel widths)
+
+
+class _State(threading.local):
+    """While a block runs (in any thread) its work never splits again: a nested split would queue behind the
+    blocks already waiting on the pool."""
+    nested = False
+
+
+_count = 1
+_pool = None
+_plans = {}
+_state = _State()
+_plans_lock = threading.Lock()
+
+
+def get_num_threads():
+    """The number of threads minigrad's large ops use (1 until ``set_num_threads``; PyTorch's default differs)."""
+    return _count
+
+
+def set_num_threads(n):
+    """Use ``n`` threads for large products and copies, and set numpy's BLAS to one thread per call: every result
+    is then bit-identical for every ``n``. (Before the first call BLAS keeps the thread count its environment
+    variable gave it, OPENBLAS_NUM_THREADS.) Errors are PyTorch's."""
+    global _count, _pool
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    n = int(n)
+    library = blas_library()
+    if library is not None:
+        library[1](1)
+    if n != _count:
+        if _pool is not None:
+            _pool.shutdown(wait=True)
+        _pool = ThreadPoolExecutor(n - 1, thread_name_prefix="minigrad") if n > 1 else None
+        _count = n
+
+
+def run_blocks(work, length, unit=1):
+    """Call ``work(start, stop)`` for ``get_num_threads()`` contiguous ranges covering ``range(length)`` (inner
+    edges at multiples of ``unit``), side by side; one call ``work(0, length)`` when one thread is set."""
+    bounds = _bounds(length, unit) if _count > 1 and not _state.nested else None
+    if bounds is None:
+        work(0, length)
+    else:
+        _run_ranges(work, bounds)
+
+
+def matmul(a, b):
+    """``a @ b`` for 2-D arrays, split over minigrad's threads when a probe showed the split gives the same bits."""
+    if _count == 1 or _state.nested or a.ndim != 2 or b.ndim != 2 or a.size * b.shape[1] < _MIN_PRODUCT_WORK:
+        return a @ b
+    plan = _plan(a, b)
+    if plan is None:
+        return a @ b
+    axis, bounds = plan
+    out = np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
+    _run_product(a, b, out, axis, bounds)
+    return out
+
+
+def _nested(work, lo, hi):
+    _state.nested = True
+    try:
+        work(lo, hi)
+    finally:
+        _state.nested = False
+
+
+def _bounds(length, unit=1, min_length=1):
+    """Edges of ``get_num_threads()`` ranges over ``range(length)``, inner edges at multiples of ``unit``; None when
+    a range would be shorter than ``min_length``."""
+    units = length // unit
+    edges = [unit * (units * i // _count) for i in range(_count)] + [length]
+    if min(hi - lo for lo, hi in zip(edges, edges[1:])) < max(min_length, 1):
+        return None
+    return edges
+
+
+def _run_ranges(work, bounds):
+    """``work(lo, hi)`` for consecutive edges: the first range in this thread, the others on the pool."""
+    futures = [_pool.submit(_nested, work, lo, hi) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    try:
+        _nested(work, bounds[0], bounds[1])
+    finally:
+        for future in futures:
+            future.result()
+
+
+def _run_product(a, b, out, axis, bounds):
+    def block(lo, hi):
+        if axis == 1:
+            np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
+        else:
+            np.matmul(a[lo:hi], b, out=out[lo:hi])
+    _run_ranges(block, bounds)
+
+
+def _layout(x):
+    return "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "strided"
+
+
+def _plan(a, b):
+    """(axis, edges) of an exact split of ``a @ b`` over ``_count`` threads, or None; probed once per shape."""
+    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, _count)
+    with _plans_lock:
+        if key not in _plans:
+            _plans[key] = _probe(a, b)
+        return _plans[key]
+
+
+def _probe(a, b):
+    """Candidate edges at multiples of each unit along either output side, the most even first; keep the first
+    whose product equals the whole product bit for bit on random operands of the same layout."""
+    generator = np.random.default_rng(0)
+    pa, pb = _random_like(a, generator), _random_like(b, generator)
+    whole = pa @ pb
+    candidates = {(axis, tuple(bounds)) for axis in (0, 1) for unit in _UNITS
+                  if (bounds := _bounds(whole.shape[axis], unit, _MIN_BLOCK_LENGTH)) is not None}
+    for axis, bounds in sorted(candidates, key=lambda plan: (_longest_block(plan), -plan[0])):
+        split = np.empty_like(whole)
+        _run_product(pa, pb, split, axis, bounds)
+        if np.array_equal(split, whole):
+            return axis, list(bounds)
+    return None
+
+
+def _longest_block(plan):
+    """The work of a plan's longest block, as a share of the whole: what the split's wall time follows."""
+    axis, bounds = plan
+    return max(hi - lo for lo, hi in zip(bounds, bounds[1:])) / bounds[-1]
+
+
+def _random_like(x, generator):
+    probe = np.empty_like(x)          # keeps x's memory order (a transposed operand stays transposed)
+    probe[...] = generator.standard_normal(x.shape)
+    return probe
+
+
+def blas_library():
+    """(file name, function setting its thread count) of numpy's OpenBLAS or MKL, found among the libraries this
+    process has mapped; None for another BLAS (its own environment variable decides) or off Linux."""
+    for path in _mapped_blas_libraries():
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in _BLAS_SETTERS:
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter.argtypes, setter.restype = [ctypes.c_int], None
+                return path.rsplit("/", 1)[-1], setter
+    return None
+
+
+_BLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                 "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
+
+
+def _mapped_blas_libraries():
+    """Paths of the shared libraries mapped into this process whose name says BLAS (Linux; elsewhere none)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if ".so" in line}
+    except OSError:
+        return []
+    return sorted(path for path in paths if "blas" in path.lower() or "mkl" in path.lower())
