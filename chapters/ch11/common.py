@@ -7,6 +7,8 @@ Every script starts with ``settings = common.start(__file__)``. It reads
 * ``--out DIR`` (or the environment variable ``MINIGRAD_OUT``; default ``out/ch11``): the chapter's
   output folder. A script writes its files into ``DIR/<script name>/``, e.g. ``out/ch11/sec03_gd/``.
 * ``--quick`` (or ``QUICK=1``): quick mode, in which sections that train shrink epochs and data.
+* ``--threads N`` (or ``MINIGRAD_NUM_THREADS``; default: the cores this process may use): ``mg.set_num_threads(N)``.
+  The numbers do not depend on N (see ``minigrad.threads``); the parallel workers of 11.11 run with one each.
 """
 import argparse
 import json
@@ -30,6 +32,7 @@ TRACE_SUFFIX = ".trace.json"
 class Settings:
     out_dir: Path  # this section's own folder, <chapter out>/<script name>
     quick: bool
+    threads: int = 1  # minigrad's threads (mg.set_num_threads)
 
 
 _settings = None
@@ -52,8 +55,25 @@ def parse_args(script_file, argv=None):
                              % (name, DEFAULT_OUT))
     parser.add_argument("--quick", action="store_true", default=env_flag("QUICK"),
                         help="quick mode: fewer epochs and less data where the section trains (env QUICK=1)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="minigrad's threads, mg.set_num_threads (env MINIGRAD_NUM_THREADS; default: the cores "
+                             "this process may use); the numbers are the same for every count")
     args = parser.parse_args(argv)
-    return Settings(out_dir=Path(args.out) / name, quick=args.quick)
+    threads = args.threads if args.threads is not None else default_threads(parser)
+    if threads < 1:
+        parser.error(f"--threads must be at least 1, got {threads}")
+    return Settings(out_dir=Path(args.out) / name, quick=args.quick, threads=threads)
+
+
+def default_threads(parser):
+    """MINIGRAD_NUM_THREADS when set, else the number of cores this process may run on."""
+    value = os.environ.get("MINIGRAD_NUM_THREADS", "").strip()
+    if not value:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        return int(value)
+    except ValueError:
+        parser.error(f"MINIGRAD_NUM_THREADS must be a whole number of threads, got {value!r}")
 
 
 def start(script_file, argv=None):
@@ -61,6 +81,7 @@ def start(script_file, argv=None):
     global _settings, _figure_count
     settings = parse_args(script_file, argv)
     settings.out_dir.mkdir(parents=True, exist_ok=True)
+    mg.set_num_threads(settings.threads)
     for stale in [*settings.out_dir.glob(FIGURE_GLOB), *settings.out_dir.glob("*" + TRACE_SUFFIX)]:
         stale.unlink()
     _settings, _figure_count = settings, 0

@@ -10,7 +10,8 @@ a ``ProgressBoard``; their printed output is discarded (the parent prints), thei
 Why one thread also in a single process: OpenBLAS's single-precision products give different last bits with one
 and with two threads (measured: 11 of LeNet's 14 product shapes), so a run's numbers depend on the thread count.
 A program that wants ``--jobs 2`` to print what ``--jobs 1`` prints runs every training with one BLAS thread
-(``ONE_BLAS_THREAD``, set before numpy is imported).
+(``ONE_THREAD``, set before numpy is imported). Its workers also get one minigrad thread each
+(``MINIGRAD_NUM_THREADS=1``): they already fill the cores, and ``minigrad.set_num_threads`` changes no number.
 """
 import os
 import subprocess
@@ -18,7 +19,8 @@ import sys
 
 from .progress import ProgressBoard
 
-ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "MINIGRAD_NUM_THREADS": "1"}
 
 
 def parse_worker(text):
@@ -35,7 +37,7 @@ def parse_worker(text):
 def run_in_workers(module, argv, jobs, cwd=None):
     """Run ``jobs`` workers of ``module`` to completion; raise RuntimeError with a failed worker's error output."""
     board = ProgressBoard(stream=sys.stderr)
-    env = board.child_env(dict(os.environ, **ONE_BLAS_THREAD))
+    env = board.child_env(dict(os.environ, **ONE_THREAD))
     workers = [subprocess.Popen([sys.executable, "-m", module, *argv, "--worker", f"{i}/{jobs}"], cwd=cwd,
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 pass_fds=(board.fd_for_child,))

@@ -20,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def clean_env(monkeypatch):
     monkeypatch.delenv("MINIGRAD_OUT", raising=False)
     monkeypatch.delenv("QUICK", raising=False)
+    monkeypatch.delenv("MINIGRAD_NUM_THREADS", raising=False)
     return monkeypatch
 
 
@@ -39,6 +40,24 @@ def test_out_folder_from_environment_and_flag_the_flag_wins(clean_env, tmp_path)
     assert common.parse_args("sec04_sgd.py", []).out_dir == tmp_path / "env" / "sec04_sgd"
     settings = common.parse_args("sec04_sgd.py", ["--out", str(tmp_path / "flag"), "--quick"])
     assert settings.out_dir == tmp_path / "flag" / "sec04_sgd" and settings.quick
+
+
+def test_threads_default_to_the_usable_cores_the_environment_and_then_the_flag_win(clean_env):
+    import os
+    assert common.parse_args("sec04_sgd.py", []).threads == len(os.sched_getaffinity(0))
+    clean_env.setenv("MINIGRAD_NUM_THREADS", "3")
+    assert common.parse_args("sec04_sgd.py", []).threads == 3
+    assert common.parse_args("sec04_sgd.py", ["--threads", "1"]).threads == 1
+
+
+@pytest.mark.parametrize("env, argv, message", [("two", [], "MINIGRAD_NUM_THREADS must be a whole number of threads, "
+                                                              "got 'two'"),
+                                                ("", ["--threads", "0"], "--threads must be at least 1, got 0")])
+def test_bad_thread_counts_are_refused_by_name(clean_env, capsys, env, argv, message):
+    clean_env.setenv("MINIGRAD_NUM_THREADS", env)
+    with pytest.raises(SystemExit):
+        common.parse_args("sec04_sgd.py", argv)
+    assert message in capsys.readouterr().err
 
 
 def test_unknown_flags_are_refused(clean_env, capsys):

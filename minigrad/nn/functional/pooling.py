@@ -13,6 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ... import threads
 from ...ops.function import Function
 from ...tensor import Tensor
 from .convolution import on_batch
@@ -128,13 +129,18 @@ class MaxPool2d(Function):
         self.window = window
         padded = _padded(x, window, fill=-np.inf)
         slices = _slices(window)
-        best = padded[slices[0]].copy()
+        best = np.empty(padded[slices[0]].shape, dtype=padded.dtype)
         first_max = np.zeros(best.shape, dtype=np.uint8 if len(slices) < 256 else np.int32)
-        for index, where in enumerate(slices[1:], start=1):
-            candidate = padded[where]
-            better = candidate > best                     # strictly greater: an equal later value keeps the first
-            first_max += better * (index - first_max)   # first_max < index: no wrap-around
-            np.maximum(best, candidate, out=best)
+
+        def pool_channels(lo, hi):     # channels are independent: minigrad's threads share them out
+            channels, best_here, first_here = padded[lo:hi], best[lo:hi], first_max[lo:hi]
+            best_here[...] = channels[slices[0]]
+            for index, where in enumerate(slices[1:], start=1):
+                candidate = channels[where]
+                better = candidate > best_here                # strictly greater: an equal later value keeps the first
+                first_here += better * (index - first_here)   # first_max < index: no wrap-around
+                np.maximum(best_here, candidate, out=best_here)
+        threads.run_blocks(pool_channels, best.shape[0])
         self.first_max = first_max
         return batch_first(best)
 
@@ -167,12 +173,16 @@ class MaxPool2dScatter(Function):
                  and (window.out_hw[0] * kh, window.out_hw[1] * kw) == (H, W))
         shape = _padded_shape(input_shape, window)
         padded = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)  # tiled: all written
-        rows = batch_last(g)
-        for index, where in enumerate(_slices(window)):
-            if overlapping:
-                padded[where] += rows * (first_max == index)
-            else:
-                np.multiply(rows, first_max == index, out=padded[where])
+        rows, slices = batch_last(g), _slices(window)
+
+        def scatter_channels(lo, hi):  # channels are independent: minigrad's threads share them out
+            padded_here, rows_here, first_here = padded[lo:hi], rows[lo:hi], first_max[lo:hi]
+            for index, where in enumerate(slices):
+                if overlapping:
+                    padded_here[where] += rows_here * (first_here == index)
+                else:
+                    np.multiply(rows_here, first_here == index, out=padded_here[where])
+        threads.run_blocks(scatter_channels, shape[0])
         return unpad_batch_first(padded, window.padding, H, W)
 
     def backward(self, h):
