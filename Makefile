@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QUICK  ?=
-JOBS   ?= 1
+JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
 OUT    ?= out/ch11
 
 # Data files that no package registry ships (the airfoil file) may lie in ../shared/data beside the clone; the
@@ -19,7 +19,8 @@ help:
 	@echo "make test         create $(VENV), install minigrad with its test extra, run the whole suite"
 	@echo "make lint         ruff: pyflakes, pycodestyle and import order (the rules are in pyproject.toml)"
 	@echo "make chapter-11   run every section of d2l chapter 11 and write $(OUT)/report.md (QUICK=1: quick mode;"
-	@echo "                  JOBS=2: two scripts at a time, 11.11's five runs in five processes; RESUME=1: continue)"
+	@echo "                  JOBS=N: N scripts at a time, 11.11's runs in their own processes (default: the cores;"
+	@echo "                  JOBS=1: one script at a time, each on every core); RESUME=1: continue)"
 	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
 	@echo "make tour         the guided tour of the engine (6 scripts, every claim checked); writes out/tour/report.md"
 	@echo "make data         find the chapter's data sets, or install / download them"
@@ -44,8 +45,8 @@ data: install
 	$(PY) -m minigrad.data.fetch
 
 # No `data` prerequisite: run_all runs `python -m minigrad.data.fetch` (what `make data` runs) before the first
-# section that needs data, so a missing data set fails only those sections. QUICK=0 means full mode. JOBS=2 prints
-# the same lines as JOBS=1 (11.11 trains with one BLAS thread per process either way).
+# section that needs data, so a missing data set fails only those sections. QUICK=0 means full mode. Every JOBS prints
+# the same lines (one BLAS thread per process, and minigrad's own threads change no bit: see minigrad/threads.py).
 chapter-11: install
 	$(PY) -m chapters.ch11.run_all --out $(OUT) --jobs $(JOBS) $(if $(filter-out 0,$(QUICK)),--quick,)
 
