@@ -24,7 +24,8 @@ help:
 	@echo "make chapter-2    run d2l section 2.5 (autograd) with graphs and backward traces; writes out/ch02/report.md"
 	@echo "make tour         the guided tour of the engine (6 scripts, every claim checked); writes out/tour/report.md"
 	@echo "make data         find the chapter's data sets, or install / download them"
-	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed); a real epoch and a step, piece by piece"
+	@echo "make bench        LeNet training steps, minigrad against PyTorch (when installed); a real epoch and a step, piece by piece;"
+	@echo "                  what 11.11's 150 epochs cost in each engine here"
 	@echo "make clean        remove $(VENV) and out/"
 
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -60,6 +61,7 @@ bench: install data
 	$(PY) benchmarks/lenet_bench.py
 	$(PY) benchmarks/epoch_breakdown.py
 	$(PY) benchmarks/step_profile.py
+	$(PY) benchmarks/chapter_floor.py
 
 clean:
 	rm -rf $(VENV) out

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-_MIN_PRODUCT_WORK = 1 << 22      # multiply-adds: below ~4 million a split saves less than the threads cost
+MIN_PRODUCT_WORK = 1 << 22       # multiply-adds: below ~4 million a split saves less than the threads cost
 _MIN_BLOCK_LENGTH = 16           # no block narrower than this many columns or rows
 _UNITS = (48, 24, 16, 8)         # block edges tried at multiples of these, widest first (OpenBLAS's kernel widths)
 
@@ -35,6 +35,7 @@ class _State(threading.local):
 _count = 1
 _pool = None
 _plans = {}
+_exact = {}
 _state = _State()
 _plans_lock = threading.Lock()
 
@@ -76,7 +77,7 @@ def run_blocks(work, length, unit=1):
 
 def matmul(a, b):
     """``a @ b`` for 2-D arrays, split over minigrad's threads when a probe showed the split gives the same bits."""
-    if _count == 1 or _state.nested or a.ndim != 2 or b.ndim != 2 or a.size * b.shape[1] < _MIN_PRODUCT_WORK:
+    if _count == 1 or _state.nested or a.ndim != 2 or b.ndim != 2 or a.size * b.shape[1] < MIN_PRODUCT_WORK:
         return a @ b
     plan = _plan(a, b)
     if plan is None:
@@ -116,41 +117,49 @@ def _run_ranges(work, bounds):
 
 
 def _run_product(a, b, out, axis, bounds):
-    def block(lo, hi):
-        if axis == 1:
-            np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
-        else:
-            np.matmul(a[lo:hi], b, out=out[lo:hi])
-    _run_ranges(block, bounds)
+    _run_ranges(lambda lo, hi: _product_block(a, b, out, axis, lo, hi), bounds)
+
+
+def _product_block(a, b, out, axis, lo, hi):
+    """Output columns (axis 1) or rows (axis 0) lo:hi of ``a @ b``, written into ``out``."""
+    if axis == 1:
+        np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
+    else:
+        np.matmul(a[lo:hi], b, out=out[lo:hi])
 
 
 def _layout(x):
     return "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "strided"
 
 
-def _plan(a, b):
-    """(axis, edges) of an exact split of ``a @ b`` over ``_count`` threads, or None; probed once per shape."""
-    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, _count)
+def exact_in_blocks(a, b, axis, edges):
+    """Whether ``a @ b`` made block by block (output columns, axis 1, or rows, axis 0, between consecutive
+    ``edges``) has the whole product's bits: probed once per shape, layout and edges, on random operands of the
+    same layout (a kernel is chosen by sizes and strides, never by values). Only a, b's shapes and layouts are read."""
+    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, axis, tuple(edges))
     with _plans_lock:
-        if key not in _plans:
-            _plans[key] = _probe(a, b)
-        return _plans[key]
+        if key not in _exact:
+            generator = np.random.default_rng(0)
+            pa, pb = _random_like(a, generator), _random_like(b, generator)
+            whole, split = pa @ pb, np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
+            for lo, hi in zip(edges, edges[1:]):
+                _product_block(pa, pb, split, axis, lo, hi)
+            _exact[key] = bool(np.array_equal(split, whole))
+        return _exact[key]
 
 
-def _probe(a, b):
-    """Candidate edges at multiples of each unit along either output side, the most even first; keep the first
-    whose product equals the whole product bit for bit on random operands of the same layout."""
-    generator = np.random.default_rng(0)
-    pa, pb = _random_like(a, generator), _random_like(b, generator)
-    whole = pa @ pb
-    candidates = {(axis, tuple(bounds)) for axis in (0, 1) for unit in _UNITS
-                  if (bounds := _bounds(whole.shape[axis], unit, _MIN_BLOCK_LENGTH)) is not None}
-    for axis, bounds in sorted(candidates, key=lambda plan: (_longest_block(plan), -plan[0])):
-        split = np.empty_like(whole)
-        _run_product(pa, pb, split, axis, bounds)
-        if np.array_equal(split, whole):
-            return axis, list(bounds)
-    return None
+def _plan(a, b):
+    """(axis, edges) of an exact split of ``a @ b`` over the threads, or None: candidate edges at multiples of each
+    unit along either output side, the most even first; the first that ``exact_in_blocks`` passes. Once per shape."""
+    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, _count)
+    if key not in _plans:
+        sides = {0: a.shape[0], 1: b.shape[1]}
+        candidates = {(axis, tuple(bounds)) for axis in (0, 1) for unit in _UNITS
+                      if (bounds := _bounds(sides[axis], unit, _MIN_BLOCK_LENGTH)) is not None}
+        ordered = sorted(candidates, key=lambda plan: (_longest_block(plan), -plan[0]))
+        _plans[key] = next(((axis, list(bounds)) for axis, bounds in ordered
+                            if exact_in_blocks(a, b, axis, bounds)), None)
+    return _plans[key]
 
 
 def _longest_block(plan):

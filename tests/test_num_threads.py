@@ -68,17 +68,20 @@ def test_the_convolution_products_really_are_split(two_threads):
 
 def test_a_split_that_would_change_the_bits_is_refused(two_threads, monkeypatch):
     """A kernel that rounds differently for a narrow block is simulated: its blocks come out one ulp off."""
-    split_for_real = threads._run_product
+    block_for_real = threads._product_block
 
-    def off_by_one_ulp(a, b, out, axis, bounds):
-        split_for_real(a, b, out, axis, bounds)
-        out[...] = np.nextafter(out, np.inf)
-    monkeypatch.setattr(threads, "_run_product", off_by_one_ulp)
+    def off_by_one_ulp(a, b, out, axis, lo, hi):
+        block_for_real(a, b, out, axis, lo, hi)
+        part = out[:, lo:hi] if axis == 1 else out[lo:hi]
+        part[...] = np.nextafter(part, np.inf)
+    monkeypatch.setattr(threads, "_product_block", off_by_one_ulp)
     monkeypatch.setattr(threads, "_plans", {})
+    monkeypatch.setattr(threads, "_exact", {})
     generator = np.random.default_rng(1)
     a, b = generator.standard_normal((40, 300), dtype=np.float32), generator.standard_normal((300, 4000),
                                                                                            dtype=np.float32)
     assert threads._plan(a, b) is None
+    assert not threads.exact_in_blocks(a, b, 1, [0, 2000, 4000])
     assert np.array_equal(threads.matmul(a, b), a @ b)
 
 
@@ -130,3 +133,24 @@ def test_lenet_trains_to_the_same_bits_on_one_and_two_threads():
         mg.set_num_threads(1)
     assert all(np.array_equal(p, q) for p, q in zip(one, two))
     assert any(plan is not None for plan in threads._plans.values())   # the test saw real splits
+
+
+@pytest.mark.parametrize("channels, size, out_channels, padding", [(1, 28, 6, 2), (6, 14, 16, 0)])
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_row_by_row_convolution_product_equals_the_one_product(channels, size, out_channels, padding, count):
+    """LeNet's two convolutions at batch 256: the copy-and-multiply by output rows against im2col, then one product."""
+    from minigrad.nn.functional.conv import _im2col, _im2col_product
+    from minigrad.nn.functional.layout import padded_batch_last
+    generator = np.random.default_rng(channels)
+    x = generator.standard_normal((256, channels, size, size), dtype=np.float32)
+    w = generator.standard_normal((out_channels, channels * 25), dtype=np.float32)
+    padded = padded_batch_last(x, (padding, padding))
+    out_hw = (size + 2 * padding - 4,) * 2
+    mg.set_num_threads(count)
+    try:
+        cols, product = _im2col_product(w, padded, (5, 5), (1, 1), out_hw)
+    finally:
+        mg.set_num_threads(1)
+    plain_cols = _im2col(padded, (5, 5), (1, 1), out_hw)
+    assert np.array_equal(cols, plain_cols)
+    assert np.array_equal(product, w @ plain_cols)
