@@ -44,8 +44,9 @@ def _im2col(padded, kernel, stride, out_hw):
 def _im2col_product(w_matrix, padded, kernel, stride, out_hw):
     """(cols, w_matrix @ cols) for the im2col matrix cols of ``padded``, made one output row at a time: each row's
     columns are multiplied right after they are copied, while they are still in cache, instead of being read back
-    from memory (the whole cols matrix is still kept: the weight gradient needs it). Saves about a twentieth of a
-    LeNet step (python benchmarks/lenet_bench.py). Used only where the row-by-row product has the one product's bits
+    from memory (the whole cols matrix is still kept: the weight gradient needs it). Saves a twentieth of a LeNet
+    step (measured on the project's 2-core machine, one thread, ten alternating rounds of ten steps: 39.2 against
+    41.3 ms of CPU per step). Used only where the row-by-row product has the one product's bits
     (``threads.exact_in_blocks``); otherwise the copy, then the product."""
     source = _windows(padded, kernel, stride, out_hw)
     ho, row = source.shape[3], source.shape[4] * source.shape[5]
