@@ -82,6 +82,7 @@ def start(script_file, argv=None):
     settings = parse_args(script_file, argv)
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     mg.set_num_threads(settings.threads)
+    mg.nn.keep_freed_memory()  # a script is a whole program: its large temporaries reuse memory, without page faults
     for stale in [*settings.out_dir.glob(FIGURE_GLOB), *settings.out_dir.glob("*" + TRACE_SUFFIX)]:
         stale.unlink()
     _settings, _figure_count = settings, 0

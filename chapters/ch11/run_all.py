@@ -51,8 +51,9 @@ DATA_FETCH = [sys.executable, "-m", "minigrad.data.fetch"]
 # trains with one BLAS thread whatever the process count, so the numbers are those of the serial run.
 PARALLEL_RUNS = {"sec11_lr_scheduler": 5}
 # Scripts that read another script's results start after it ends, so that they print the same lines under any
-# --jobs: beyond_optimizer_choice compares its runs with the per-epoch history in 11.11's checkpoints.
-WAITS_FOR = {"beyond_optimizer_choice": "sec11_lr_scheduler"}
+# --jobs: beyond_warm_restarts compares its runs with the per-epoch history in 11.11's checkpoints. It sorts last
+# (a waiting script holds one of the --jobs slots), so every other script runs beside 11.11.
+WAITS_FOR = {"beyond_warm_restarts": "sec11_lr_scheduler"}
 RUNNING = set()     # the scripts' processes now running, each the leader of its own process group
 
 

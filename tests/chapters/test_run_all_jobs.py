@@ -41,7 +41,7 @@ def test_two_jobs_overlap_but_print_in_section_order(monkeypatch, capsys, tmp_pa
 
 
 def test_a_script_that_reads_another_ones_results_starts_after_it_ends(monkeypatch, capsys, tmp_path):
-    """beyond_optimizer_choice reads 11.11's checkpoints (WAITS_FOR): with spare jobs it still waits for 11.11."""
+    """beyond_warm_restarts reads 11.11's checkpoints (WAITS_FOR): with spare jobs it still waits for 11.11."""
     scripts, started = fake_scripts(monkeypatch, [0.4, 0.0, 0.0])
     monkeypatch.setattr(run_all, "WAITS_FOR", {"sec92_fake": "sec90_fake"})
     run_all.run_in_order(scripts, tmp_path, True, 3, 60)
@@ -143,3 +143,11 @@ def test_a_timeout_kills_the_scripts_workers_too(tmp_path, monkeypatch):
         time.sleep(0.05)
     assert not _alive(worker), "the script's worker process outlived the timeout"
     assert not run_all.RUNNING
+
+
+def test_the_scripts_that_wait_are_real_and_sort_after_every_script_that_does_not():
+    """A waiting script holds a --jobs slot: placed last, it never keeps another script from running beside 11.11."""
+    names = [script.name for script in run_all.discover()]
+    assert set(run_all.WAITS_FOR) | set(run_all.WAITS_FOR.values()) <= set(names)
+    first_waiting = min(names.index(name) for name in run_all.WAITS_FOR)
+    assert all(name in run_all.WAITS_FOR for name in names[first_waiting:])
