@@ -2,8 +2,6 @@
 and a run of its class, both with losses of a trained regression (between the least-squares floor of the airfoil
 loss and the untrained loss), and a figure each. That the two runs take the same steps is checked in
 test_from_scratch_vs_optim.py."""
-import contextlib
-import io
 import re
 
 import pytest
@@ -15,16 +13,9 @@ LEAST_SQUARES_FLOOR = 0.24  # the lowest airfoil loss a linear model reaches (0.
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    try:
-        from minigrad.data import get_data_ch11
-        get_data_ch11()
-    except Exception as error:  # the data package says how to get the data
-        pytest.skip(f"the airfoil data is not available here: {error}")
-    out = tmp_path_factory.mktemp("out")
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        script.main(["--quick", "--out", str(out)])
-    return printed.getvalue(), out / "beyond_from_scratch"
+def quick_run(run_quick):
+    _, printed, folder = run_quick(script)
+    return printed, folder
 
 
 def test_each_rule_trains_from_scratch_and_concise(quick_run):

@@ -1,7 +1,5 @@
 """The 'choosing the learning rate' script: its range test in quick mode has the range test's shape, one-cycle
 trains and is judged against 11.11's target correctly, and both figures are drawn."""
-import contextlib
-import io
 import math
 
 import numpy as np
@@ -11,16 +9,9 @@ from chapters.ch11 import beyond_lr_choice as script
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    try:
-        from minigrad.data import fashion_mnist_arrays
-        fashion_mnist_arrays()
-    except Exception as error:  # the data package says how to get the data
-        pytest.skip(f"Fashion-MNIST is not available here: {error}")
-    out = tmp_path_factory.mktemp("out")
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        result, epochs = script.main(["--quick", "--out", str(out)])
-    return result, epochs, printed.getvalue(), out / "beyond_lr_choice"
+def quick_run(run_quick):
+    (result, epochs), printed, folder = run_quick(script)
+    return result, epochs, printed, folder
 
 
 def test_range_test_sweeps_the_lr_exponentially_and_suggests_one_inside_the_sweep(quick_run):

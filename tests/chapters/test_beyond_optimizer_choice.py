@@ -1,7 +1,5 @@
 """The 'choosing the optimizer' script in quick mode: a row per optimizer of minigrad.optim with finite numbers at a
 learning rate from its sweep, LBFGS at the least-squares optimum, the figure."""
-import contextlib
-import io
 import math
 import re
 
@@ -13,17 +11,9 @@ from minigrad import optim
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    try:
-        from minigrad.data import fashion_mnist_arrays, get_data_ch11
-        fashion_mnist_arrays()
-        get_data_ch11()
-    except Exception as error:  # the data package says how to get the data
-        pytest.skip(f"the data sets are not available here: {error}")
-    out = tmp_path_factory.mktemp("out")
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        rows, lbfgs = script.main(["--quick", "--out", str(out)])
-    return rows, lbfgs, printed.getvalue(), out / "beyond_optimizer_choice"
+def quick_run(run_quick):
+    (rows, lbfgs), printed, folder = run_quick(script)
+    return rows, lbfgs, printed, folder
 
 
 def test_every_optimizer_of_minigrad_optim_is_compared():

@@ -1,7 +1,5 @@
 """The warm-restart and cyclic schedules in quick mode: their lr stays in range, restarts go back to the top, the
 figure exists; and 11.11's runs are read at the same epoch from their checkpoints, other seeds and files ignored."""
-import contextlib
-import io
 import math
 
 import pytest
@@ -11,16 +9,8 @@ from chapters.ch11 import beyond_warm_restarts as script
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    try:
-        from minigrad.data import fashion_mnist_arrays
-        fashion_mnist_arrays()
-    except Exception as error:  # the data package says how to get the data
-        pytest.skip(f"the data set is not available here: {error}")
-    out = tmp_path_factory.mktemp("out")
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        schedules = script.main(["--quick", "--out", str(out)])
-    return schedules, printed.getvalue(), out / "beyond_warm_restarts"
+def quick_run(run_quick):
+    return run_quick(script)
 
 
 def test_cyclic_schedules_stay_between_their_bounds_and_the_figures_exist(quick_run):
