@@ -16,6 +16,7 @@ itself into n blocks that run side by side (numpy releases the GIL inside them):
 Measured on the project's 2-core machine (``python benchmarks/lenet_bench.py``): see the README's speed section.
 """
 import ctypes
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,7 +34,7 @@ class _State(threading.local):
 
 
 _count = 1
-_pool = None
+_pool = _pool_pid = None
 _plans = {}
 _exact = {}
 _state = _State()
@@ -49,7 +50,7 @@ def set_num_threads(n):
     """Use ``n`` threads for large products and copies, and set numpy's BLAS to one thread per call: every result
     is then bit-identical for every ``n``. (Before the first call BLAS keeps the thread count its environment
     variable gave it, OPENBLAS_NUM_THREADS.) Errors are PyTorch's."""
-    global _count, _pool
+    global _count, _pool, _pool_pid
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n < 1:
@@ -59,10 +60,18 @@ def set_num_threads(n):
     if library is not None:
         library[1](1)
     if n != _count:
-        if _pool is not None:
+        if _pool is not None and _pool_pid == os.getpid():
             _pool.shutdown(wait=True)
-        _pool = ThreadPoolExecutor(n - 1, thread_name_prefix="minigrad") if n > 1 else None
-        _count = n
+        _pool, _pool_pid, _count = None, None, n
+
+
+def _workers():
+    """The pool of the other ``_count - 1`` threads, made when first needed, and made anew in a forked child: a
+    fork copies the pool but none of its threads, so work handed to the copy would wait forever."""
+    global _pool, _pool_pid
+    if _pool_pid != os.getpid():
+        _pool, _pool_pid = ThreadPoolExecutor(_count - 1, thread_name_prefix="minigrad"), os.getpid()
+    return _pool
 
 
 def run_blocks(work, length, unit=1):
@@ -108,7 +117,8 @@ def _bounds(length, unit=1, min_length=1):
 
 def _run_ranges(work, bounds):
     """``work(lo, hi)`` for consecutive edges: the first range in this thread, the others on the pool."""
-    futures = [_pool.submit(_nested, work, lo, hi) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    pool = _workers()
+    futures = [pool.submit(_nested, work, lo, hi) for lo, hi in zip(bounds[1:-1], bounds[2:])]
     try:
         _nested(work, bounds[0], bounds[1])
     finally:

@@ -1,5 +1,6 @@
 """minigrad.set_num_threads: large products and copies split over minigrad's own threads, with the same bits as one
 thread (the probe refuses any split that would change them), PyTorch's errors, and LeNet training unchanged."""
+import os
 import threading
 
 import numpy as np
@@ -154,3 +155,18 @@ def test_the_row_by_row_convolution_product_equals_the_one_product(channels, siz
     plain_cols = _im2col(padded, (5, 5), (1, 1), out_hw)
     assert np.array_equal(cols, plain_cols)
     assert np.array_equal(product, w @ plain_cols)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_gets_threads_of_its_own_instead_of_waiting_forever(two_threads):
+    """A fork copies the pool but not its threads: work handed to the copy would never run."""
+    threads.run_blocks(lambda lo, hi: None, 100)                      # the parent's pool exists before the fork
+    pid = os.fork()
+    if pid == 0:                                                      # the child: exit 0 only if the work ran
+        done = []
+        timer = threading.Timer(20, os._exit, (3,))                   # a hang becomes exit status 3
+        timer.start()
+        threads.run_blocks(lambda lo, hi: done.append((lo, hi)), 100)
+        os._exit(0 if sorted(done) == [(0, 50), (50, 100)] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
