@@ -17,7 +17,8 @@ each epoch in ``<out>/sec11_lr_scheduler/checkpoints/<quick|full>/<run>-<setting
 settings never share a file. ``--resume`` (or ``RESUME=1``) continues every run from its last finished epoch and
 ends with the same numbers as an uninterrupted run; finished runs are not retrained. ``--jobs 2`` (or ``JOBS=2``)
 trains the five runs in two worker processes first and then prints everything in the book's order. Training always
-uses one BLAS thread per process, which is what makes ``--jobs 2`` print exactly what ``--jobs 1`` prints.
+uses one BLAS thread per process, which is what makes ``--jobs 2`` print exactly what ``--jobs 1`` prints; minigrad's
+own threads (``--threads``, see ``minigrad.threads``) change no bit either.
 """
 if __name__ == "__main__":  # before numpy loads: one BLAS thread (see minigrad.train.workers)
     import os
