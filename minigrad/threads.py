@@ -130,10 +130,11 @@ def _run_product(a, b, out, axis, bounds):
     _run_ranges(lambda lo, hi: _product_block(a, b, out, axis, lo, hi), bounds)
 
 
-def _product_block(a, b, out, axis, lo, hi):
-    """Output columns (axis 1) or rows (axis 0) lo:hi of ``a @ b``, written into ``out``."""
+def _product_block(a, b, out, axis, lo, hi, contiguous=False):
+    """Output columns (axis 1) or rows (axis 0) lo:hi of ``a @ b``, written into ``out``; ``contiguous``: from a
+    copy of b's columns."""
     if axis == 1:
-        np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
+        np.matmul(a, np.ascontiguousarray(b[:, lo:hi]) if contiguous else b[:, lo:hi], out=out[:, lo:hi])
     else:
         np.matmul(a[lo:hi], b, out=out[lo:hi])
 
@@ -142,18 +143,19 @@ def _layout(x):
     return "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "strided"
 
 
-def exact_in_blocks(a, b, axis, edges):
+def exact_in_blocks(a, b, axis, edges, contiguous=False):
     """Whether ``a @ b`` made block by block (output columns, axis 1, or rows, axis 0, between consecutive
     ``edges``) has the whole product's bits: probed once per shape, layout and edges, on random operands of the
-    same layout (a kernel is chosen by sizes and strides, never by values). Only a, b's shapes and layouts are read."""
-    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, axis, tuple(edges))
+    same layout (a kernel is chosen by sizes and strides, never by values). Only a's and b's shapes, layouts and
+    dtypes are read. ``contiguous``: each block of b's columns is first copied into an array of its own."""
+    key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, axis, tuple(edges), contiguous)
     with _plans_lock:
         if key not in _exact:
             generator = np.random.default_rng(0)
             pa, pb = _random_like(a, generator), _random_like(b, generator)
             whole, split = pa @ pb, np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
             for lo, hi in zip(edges, edges[1:]):
-                _product_block(pa, pb, split, axis, lo, hi)
+                _product_block(pa, pb, split, axis, lo, hi, contiguous)
             _exact[key] = bool(np.array_equal(split, whole))
         return _exact[key]
 

@@ -71,8 +71,8 @@ def test_a_split_that_would_change_the_bits_is_refused(two_threads, monkeypatch)
     """A kernel that rounds differently for a narrow block is simulated: its blocks come out one ulp off."""
     block_for_real = threads._product_block
 
-    def off_by_one_ulp(a, b, out, axis, lo, hi):
-        block_for_real(a, b, out, axis, lo, hi)
+    def off_by_one_ulp(a, b, out, axis, lo, hi, contiguous=False):
+        block_for_real(a, b, out, axis, lo, hi, contiguous)
         part = out[:, lo:hi] if axis == 1 else out[lo:hi]
         part[...] = np.nextafter(part, np.inf)
     monkeypatch.setattr(threads, "_product_block", off_by_one_ulp)
@@ -138,8 +138,11 @@ def test_lenet_trains_to_the_same_bits_on_one_and_two_threads():
 
 @pytest.mark.parametrize("channels, size, out_channels, padding", [(1, 28, 6, 2), (6, 14, 16, 0)])
 @pytest.mark.parametrize("count", [1, 2])
-def test_the_row_by_row_convolution_product_equals_the_one_product(channels, size, out_channels, padding, count):
-    """LeNet's two convolutions at batch 256: the copy-and-multiply by output rows against im2col, then one product."""
+@pytest.mark.parametrize("keep_cols", [True, False])
+def test_the_row_by_row_convolution_product_equals_the_one_product(channels, size, out_channels, padding, count,
+                                                                   keep_cols):
+    """LeNet's two convolutions at batch 256: the copy-and-multiply by output rows (keeping the im2col matrix, or
+    with one row-sized buffer per thread as under no_grad) against im2col, then one product."""
     from minigrad.nn.functional.conv import _im2col, _im2col_product
     from minigrad.nn.functional.layout import padded_batch_last
     generator = np.random.default_rng(channels)
@@ -149,12 +152,22 @@ def test_the_row_by_row_convolution_product_equals_the_one_product(channels, siz
     out_hw = (size + 2 * padding - 4,) * 2
     mg.set_num_threads(count)
     try:
-        cols, product = _im2col_product(w, padded, (5, 5), (1, 1), out_hw)
+        cols, product = _im2col_product(w, padded, (5, 5), (1, 1), out_hw, keep_cols)
     finally:
         mg.set_num_threads(1)
     plain_cols = _im2col(padded, (5, 5), (1, 1), out_hw)
-    assert np.array_equal(cols, plain_cols)
+    assert np.array_equal(cols, plain_cols) if keep_cols else cols is None
     assert np.array_equal(product, w @ plain_cols)
+
+
+def test_a_convolution_under_no_grad_gives_the_recorded_output_bit_for_bit():
+    x = mg.tensor(np.random.default_rng(3).standard_normal((64, 1, 28, 28), dtype=np.float32))
+    conv = nn.Conv2d(1, 6, kernel_size=5, padding=2)
+    recorded = conv(x)
+    with mg.no_grad():
+        unrecorded = conv(x)
+    assert recorded.grad_fn.cols is not None and unrecorded.grad_fn is None
+    assert np.array_equal(recorded.detach().numpy(), unrecorded.numpy())
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ... import threads
+from ...autograd import is_grad_enabled
 from ...ops.function import Function
 from .layout import (
     batch_first,
@@ -41,30 +42,35 @@ def _im2col(padded, kernel, stride, out_hw):
     return cols.reshape(source.shape[0] * source.shape[1] * source.shape[2], -1)
 
 
-def _im2col_product(w_matrix, padded, kernel, stride, out_hw):
+def _im2col_product(w_matrix, padded, kernel, stride, out_hw, keep_cols=True):
     """(cols, w_matrix @ cols) for the im2col matrix cols of ``padded``, made one output row at a time: each row's
     columns are multiplied right after they are copied, while they are still in cache, instead of being read back
-    from memory (the whole cols matrix is still kept: the weight gradient needs it). Saves a twentieth of a LeNet
-    step (measured on the project's 2-core machine, one thread, ten alternating rounds of ten steps: 39.2 against
-    41.3 ms of CPU per step). Used only where the row-by-row product has the one product's bits
-    (``threads.exact_in_blocks``); otherwise the copy, then the product."""
+    from memory. Saves a twentieth of a LeNet step (measured on the project's 2-core machine, one thread, ten
+    alternating rounds of ten steps: 39.2 against 41.3 ms of CPU per step). The whole cols matrix is kept only for
+    ``keep_cols`` (the weight gradient needs it); otherwise each thread copies its rows into one row-sized buffer
+    and cols is None. Used only where ``threads.exact_in_blocks`` shows the row-by-row product has the one
+    product's bits; otherwise the copy, then the product."""
     source = _windows(padded, kernel, stride, out_hw)
     ho, row = source.shape[3], source.shape[4] * source.shape[5]
-    cols_by_row = np.empty(source.shape, dtype=padded.dtype)
-    cols = cols_by_row.reshape(-1, ho * row)
-    edges = range(0, ho * row + 1, row)
-    if w_matrix.size * cols.shape[1] < threads.MIN_PRODUCT_WORK or not threads.exact_in_blocks(w_matrix, cols, 1,
-                                                                                              edges):
-        threads.run_blocks(lambda lo, hi: np.copyto(cols_by_row[:, :, :, lo:hi], source[:, :, :, lo:hi]), ho)
-        return cols, threads.matmul(w_matrix, cols)
+    cols_by_row = np.empty(source.shape, dtype=padded.dtype) if keep_cols else None
+    # without keep_cols an unwritten matrix of cols's shape stands in for the probe, which reads only its layout
+    cols = (cols_by_row if keep_cols else np.empty(source.shape, dtype=padded.dtype)).reshape(-1, ho * row)
+    depth = cols.shape[0]
+    if (w_matrix.size * cols.shape[1] < threads.MIN_PRODUCT_WORK
+            or not threads.exact_in_blocks(w_matrix, cols, 1, range(0, ho * row + 1, row), contiguous=not keep_cols)):
+        cols = _im2col(padded, kernel, stride, out_hw)
+        return (cols if keep_cols else None), threads.matmul(w_matrix, cols)
     out = np.empty((w_matrix.shape[0], cols.shape[1]), dtype=np.result_type(w_matrix, cols))
 
     def copy_and_multiply(lo, hi):
+        buffer = None if keep_cols else np.empty(source[:, :, :, 0].shape, dtype=padded.dtype)
         for h in range(lo, hi):
-            np.copyto(cols_by_row[:, :, :, h], source[:, :, :, h])
-            np.matmul(w_matrix, cols[:, h * row:(h + 1) * row], out=out[:, h * row:(h + 1) * row])
+            window_rows = cols_by_row[:, :, :, h] if keep_cols else buffer
+            np.copyto(window_rows, source[:, :, :, h])
+            columns = cols[:, h * row:(h + 1) * row] if keep_cols else buffer.reshape(depth, row)
+            np.matmul(w_matrix, columns, out=out[:, h * row:(h + 1) * row])
     threads.run_blocks(copy_and_multiply, ho)
-    return cols, out
+    return (cols if keep_cols else None), out
 
 
 def _col2im(cols, x_shape, kernel, stride, padding, out_hw):
@@ -111,19 +117,21 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
         raise ValueError(f"conv2d: stride must be >= 1 and padding >= 0, got stride={stride}, padding={padding}")
     kernel, out_hw = _conv_geometry(x.shape, w.shape, stride, padding, "conv2d")
     inputs = (x, w) if b is None else (x, w, b)
-    return Conv2d.apply(*inputs, stride=stride, padding=padding, kernel=kernel, out_hw=out_hw)
+    # the weight gradient reuses the forward pass's im2col matrix; with no graph to record, it is never made whole
+    return Conv2d.apply(*inputs, stride=stride, padding=padding, kernel=kernel, out_hw=out_hw,
+                        keep_cols=is_grad_enabled() and w.requires_grad)
 
 
 class Conv2d(Function):
     op = "conv2d"    # the short name graph tables show (the F. function's name)
     torch_name = "ConvolutionBackward0"
 
-    def forward(self, x, w, b=None, *, stride, padding, kernel, out_hw):
+    def forward(self, x, w, b=None, *, stride, padding, kernel, out_hw, keep_cols=True):
         self.stride, self.padding = stride, padding
         dtype = common_float(x, w, b)
         self.cols, out = _im2col_product(w.astype(dtype, copy=False).reshape(w.shape[0], -1),
                                          padded_batch_last(x.astype(dtype, copy=False), padding), kernel, stride,
-                                         out_hw)
+                                         out_hw, keep_cols)
         if b is not None:
             out += b.astype(dtype, copy=False)[:, None]
         return batch_first(out.reshape(w.shape[0], *out_hw, x.shape[0]))
