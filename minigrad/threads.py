@@ -12,6 +12,8 @@ itself into n blocks that run side by side (numpy releases the GIL inside them):
   (random numbers; a kernel is chosen by sizes and strides, never by values) gave the same bits as the whole product.
 - ``run_blocks(work, length)``: any work that splits into independent ranges of one axis (copies, sums over
   another axis), whose numbers cannot depend on the split.
+- ``exact_in_blocks(a, b, axis, edges)``: the probe itself, for code that makes a product block by block on its
+  own (the convolution's forward pass, one output row at a time).
 
 Measured on the project's 2-core machine (``python benchmarks/lenet_bench.py``): see the README's speed section.
 """
@@ -74,10 +76,10 @@ def _workers():
     return _pool
 
 
-def run_blocks(work, length, unit=1):
-    """Call ``work(start, stop)`` for ``get_num_threads()`` contiguous ranges covering ``range(length)`` (inner
-    edges at multiples of ``unit``), side by side; one call ``work(0, length)`` when one thread is set."""
-    bounds = _bounds(length, unit) if _count > 1 and not _state.nested else None
+def run_blocks(work, length):
+    """Call ``work(start, stop)`` for ``get_num_threads()`` contiguous ranges covering ``range(length)``, side by
+    side; one call ``work(0, length)`` when one thread is set or a range would be empty."""
+    bounds = _bounds(length) if _count > 1 and not _state.nested else None
     if bounds is None:
         work(0, length)
     else:
