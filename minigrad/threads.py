@@ -40,7 +40,7 @@ _pool = _pool_pid = None
 _plans = {}
 _exact = {}
 _state = _State()
-_plans_lock = threading.Lock()
+_probe_lock = threading.Lock()
 
 
 def get_num_threads():
@@ -151,7 +151,7 @@ def exact_in_blocks(a, b, axis, edges, contiguous=False):
     same layout (a kernel is chosen by sizes and strides, never by values). Only a's and b's shapes, layouts and
     dtypes are read. ``contiguous``: each block of b's columns is first copied into an array of its own."""
     key = (a.shape, _layout(a), b.shape, _layout(b), a.dtype, b.dtype, axis, tuple(edges), contiguous)
-    with _plans_lock:
+    with _probe_lock:
         if key not in _exact:
             generator = np.random.default_rng(0)
             pa, pb = _random_like(a, generator), _random_like(b, generator)

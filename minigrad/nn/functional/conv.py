@@ -52,15 +52,13 @@ def _im2col_product(w_matrix, padded, kernel, stride, out_hw, keep_cols=True):
     product's bits; otherwise the copy, then the product."""
     source = _windows(padded, kernel, stride, out_hw)
     ho, row = source.shape[3], source.shape[4] * source.shape[5]
-    cols_by_row = np.empty(source.shape, dtype=padded.dtype) if keep_cols else None
-    # without keep_cols an unwritten matrix of cols's shape stands in for the probe, which reads only its layout
-    cols = (cols_by_row if keep_cols else np.empty(source.shape, dtype=padded.dtype)).reshape(-1, ho * row)
-    depth = cols.shape[0]
-    if (w_matrix.size * cols.shape[1] < threads.MIN_PRODUCT_WORK
-            or not threads.exact_in_blocks(w_matrix, cols, 1, range(0, ho * row + 1, row), contiguous=not keep_cols)):
+    depth = source.shape[0] * source.shape[1] * source.shape[2]
+    if not _row_by_row_is_exact(w_matrix, (depth, ho * row), padded.dtype, row, contiguous=not keep_cols):
         cols = _im2col(padded, kernel, stride, out_hw)
         return (cols if keep_cols else None), threads.matmul(w_matrix, cols)
-    out = np.empty((w_matrix.shape[0], cols.shape[1]), dtype=np.result_type(w_matrix, cols))
+    cols_by_row = np.empty(source.shape, dtype=padded.dtype) if keep_cols else None
+    cols = cols_by_row.reshape(depth, ho * row) if keep_cols else None
+    out = np.empty((w_matrix.shape[0], ho * row), dtype=np.result_type(w_matrix, padded))
 
     def copy_and_multiply(lo, hi):
         buffer = None if keep_cols else np.empty(source[:, :, :, 0].shape, dtype=padded.dtype)
@@ -70,7 +68,16 @@ def _im2col_product(w_matrix, padded, kernel, stride, out_hw, keep_cols=True):
             columns = cols[:, h * row:(h + 1) * row] if keep_cols else buffer.reshape(depth, row)
             np.matmul(w_matrix, columns, out=out[:, h * row:(h + 1) * row])
     threads.run_blocks(copy_and_multiply, ho)
-    return (cols if keep_cols else None), out
+    return cols, out
+
+
+def _row_by_row_is_exact(w_matrix, cols_shape, dtype, row, contiguous):
+    """Whether a product this large is worth making by output rows, and makes the one product's bits that way.
+    The probe reads only the shape and layout of cols: an unwritten array (no memory touched) stands in for it."""
+    if w_matrix.size * cols_shape[1] < threads.MIN_PRODUCT_WORK:
+        return False
+    return threads.exact_in_blocks(w_matrix, np.empty(cols_shape, dtype=dtype), 1, range(0, cols_shape[1] + 1, row),
+                                   contiguous=contiguous)
 
 
 def _col2im(cols, x_shape, kernel, stride, padding, out_hw):
