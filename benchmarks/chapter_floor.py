@@ -21,6 +21,9 @@ from minigrad import nn  # noqa: E402
 from minigrad.data import load_fashion_mnist  # noqa: E402
 from minigrad.optim import SGD  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lenet_bench import torch_lenet  # noqa: E402
+
 EPOCHS = 150     # 11.11: five runs of 30 epochs
 
 
@@ -36,12 +39,8 @@ def minigrad_epoch(batches, tests):
 
 
 def torch_epoch(torch, batches, tests):
-    tnn = torch.nn
-    net = tnn.Sequential(
-        tnn.Conv2d(1, 6, kernel_size=5, padding=2), tnn.ReLU(), tnn.MaxPool2d(kernel_size=2, stride=2),
-        tnn.Conv2d(6, 16, kernel_size=5), tnn.ReLU(), tnn.MaxPool2d(kernel_size=2, stride=2), tnn.Flatten(),
-        tnn.Linear(400, 120), tnn.ReLU(), tnn.Linear(120, 84), tnn.ReLU(), tnn.Linear(84, 10))
-    trainer, loss = torch.optim.SGD(net.parameters(), lr=0.3), tnn.CrossEntropyLoss()
+    net = torch_lenet(torch)
+    trainer, loss = torch.optim.SGD(net.parameters(), lr=0.3), torch.nn.CrossEntropyLoss()
     for X, y in batches:
         trainer.zero_grad()
         loss(net(X), y).backward()

@@ -64,12 +64,18 @@ def minigrad_stepper(x, y, lr, generator):
     return net, lambda: timed_step(forward, lambda value: value.backward(), trainer.step)
 
 
-def torch_stepper(torch, state, x, y, lr):
+def torch_lenet(torch):
+    """The book's modern LeNet in PyTorch (nn.lenet's layers, PyTorch's default initialization)."""
     tnn = torch.nn
-    net = tnn.Sequential(
+    return tnn.Sequential(
         tnn.Conv2d(1, 6, kernel_size=5, padding=2), tnn.ReLU(), tnn.MaxPool2d(kernel_size=2, stride=2),
         tnn.Conv2d(6, 16, kernel_size=5), tnn.ReLU(), tnn.MaxPool2d(kernel_size=2, stride=2), tnn.Flatten(),
         tnn.Linear(400, 120), tnn.ReLU(), tnn.Linear(120, 84), tnn.ReLU(), tnn.Linear(84, 10))
+
+
+def torch_stepper(torch, state, x, y, lr):
+    tnn = torch.nn
+    net = torch_lenet(torch)
     net.load_state_dict({name: torch.from_numpy(value.copy()) for name, value in state.items()})
     loss = tnn.CrossEntropyLoss()
     trainer = torch.optim.SGD(net.parameters(), lr=lr)
